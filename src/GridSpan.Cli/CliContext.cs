@@ -1,0 +1,9 @@
+using GridSpan.Provision;
+using Spectre.Console;
+
+namespace GridSpan.Cli;
+
+/// <summary>What every verb gets: where to write, and the providers this build knows.</summary>
+/// <param name="Out">Standard output: results, tables, JSON.</param>
+/// <param name="Error">Standard error: errors, warnings, progress.</param>
+public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, ProviderRegistry Providers);

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace GridSpan.Cli;
+
+/// <summary>The gridspan command line: one verb per file under Commands/.</summary>
+public static class CommandTree
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand(
+            "GridSpan creates and runs Slurm clusters that span several clouds or servers, " +
+            "joined by an encrypted VPN, with one file system, one DNS and on-demand workers.");
+        root.Subcommands.Add(Commands.VersionCommand.Create(context));
+        return root;
+    }
+}

@@ -1,0 +1,11 @@
+using GridSpan.Provision;
+
+namespace GridSpan.Cli;
+
+/// <summary>The providers compiled into this build. Adding a provider adds one line here.</summary>
+public static class ProviderCatalog
+{
+    public static IReadOnlyList<IProviderDefinition> All() =>
+    [
+    ];
+}

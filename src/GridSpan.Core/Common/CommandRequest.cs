@@ -1,0 +1,24 @@
+namespace GridSpan.Common;
+
+/// <summary>
+/// One external command to run without a shell: the program, its arguments, and optionally
+/// text for its standard input. Secrets belong in <see cref="StandardInput"/>, never in arguments,
+/// because arguments appear in messages and in `ps`.
+/// </summary>
+public sealed record CommandRequest(string Program, IReadOnlyList<string> Arguments)
+{
+    public string? StandardInput { get; init; }
+    public string? WorkingDirectory { get; init; }
+    public IReadOnlyDictionary<string, string>? Environment { get; init; }
+    public TimeSpan? Timeout { get; init; }
+
+    public static CommandRequest Of(string program, params string[] arguments) => new(program, arguments);
+
+    public override string ToString() =>
+        string.Join(' ', new[] { Program }.Concat(Arguments.Select(Quote)));
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./=:,@%+".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

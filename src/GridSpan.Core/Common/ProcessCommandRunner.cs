@@ -1,0 +1,100 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace GridSpan.Common;
+
+/// <summary>Runs commands as child processes. On cancellation or timeout it kills the process tree it started.</summary>
+public sealed class ProcessCommandRunner : ICommandRunner
+{
+    /// <summary>Called with each command line before it runs (for --verbose); null to stay quiet.</summary>
+    private readonly Action<string>? _trace;
+
+    public ProcessCommandRunner(Action<string>? trace = null) => _trace = trace;
+
+    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(request.Program)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in request.Arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        if (request.WorkingDirectory is not null)
+        {
+            startInfo.WorkingDirectory = request.WorkingDirectory;
+        }
+        if (request.Environment is not null)
+        {
+            foreach (var (key, value) in request.Environment)
+            {
+                startInfo.Environment[key] = value;
+            }
+        }
+
+        _trace?.Invoke(request.ToString());
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception)
+        {
+            throw GridSpanException.CommandNotFound(request.Program,
+                $"install the Debian package that provides '{request.Program}' (apt-get install ...)");
+        }
+
+        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
+        {
+            if (request.StandardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(request.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (IOException)
+        {
+            // The program exited without reading its input; its exit code tells the story.
+        }
+        finally
+        {
+            process.StandardInput.Close();
+        }
+
+        using var timeout = request.Timeout is { } limit
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : null;
+        timeout?.CancelAfter(request.Timeout!.Value);
+        try
+        {
+            await process.WaitForExitAsync(timeout?.Token ?? cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw GridSpanException.Failed(
+                $"command '{request}' did not finish within {request.Timeout!.Value.TotalSeconds:0} s");
+        }
+
+        return new CommandResult(request.ToString(), process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
+}

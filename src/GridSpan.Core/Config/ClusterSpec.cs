@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+
+namespace GridSpan.Config;
+
+/// <summary>A validated cluster.yaml. Built only by the loader; every value here has passed validation.</summary>
+public sealed record ClusterSpec(
+    string Name,
+    SshSpec Ssh,
+    ImmutableArray<SiteSpec> Sites,
+    OverlaySpec Overlay,
+    StorageSpec Storage,
+    SlurmSpec Slurm)
+{
+    /// <summary>The first site hosts the master.</summary>
+    public SiteSpec MasterSite => Sites[0];
+}
+
+/// <param name="User">The user GridSpan logs in as, and the cluster's user for jobs.</param>
+/// <param name="PublicKeys">Contents of the user's public keys (one OpenSSH line each), authorised on every node.</param>
+public sealed record SshSpec(string User, ImmutableArray<string> PublicKeys);
+
+/// <param name="Provider">The provider's name (local, openstack, ...).</param>
+/// <param name="Settings">The provider's own section, validated by that provider.</param>
+/// <param name="Master">Set on the first site only.</param>
+/// <param name="Gateway">Set on every site but the first.</param>
+public sealed record SiteSpec(
+    string Name,
+    string Provider,
+    ProviderSiteSettings Settings,
+    MasterSpec? Master,
+    GatewaySpec? Gateway,
+    ImmutableArray<WorkerGroupSpec> Workers);
+
+/// <param name="Compute">When true the master also runs jobs (slurmd).</param>
+public sealed record MasterSpec(string Flavor, string Image, bool Compute);
+
+public sealed record GatewaySpec(string Flavor, string Image);
+
+/// <param name="Count">Always-on nodes.</param>
+/// <param name="OnDemand">Nodes Slurm may start when jobs wait and deletes when idle.</param>
+public sealed record WorkerGroupSpec(
+    string Name,
+    string Flavor,
+    string Image,
+    int Count,
+    int OnDemand,
+    ImmutableArray<string> Features);
+
+public enum OverlayKind
+{
+    WireGuard,
+    Ipsec,
+    Vxlan,
+}
+
+public sealed record OverlaySpec(OverlayKind Kind, System.Net.IPNetwork Cidr);
+
+/// <param name="Shares">Absolute paths exported by the master and mounted on every node.</param>
+public sealed record StorageSpec(ImmutableArray<string> Shares);
+
+/// <param name="SuspendTime">Seconds an on-demand node idles before Slurm deletes it.</param>
+/// <param name="ResumeTimeout">Seconds Slurm waits for an on-demand node to come up.</param>
+public sealed record SlurmSpec(int SuspendTime, int ResumeTimeout);

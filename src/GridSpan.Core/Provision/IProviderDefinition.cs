@@ -1,0 +1,37 @@
+using GridSpan.Config;
+using GridSpan.Config.Shapes;
+
+namespace GridSpan.Provision;
+
+/// <summary>
+/// Everything the core knows about one kind of site (local, openstack, ...). Adding a provider
+/// means writing one of these and registering it in <see cref="ProviderRegistry"/>; the core never
+/// names a provider.
+/// </summary>
+public interface IProviderDefinition
+{
+    /// <summary>The value of `provider:` in cluster.yaml, and the key of the provider's own section.</summary>
+    string Name { get; }
+
+    /// <summary>One line for `--help` and the JSON Schema.</summary>
+    string Description { get; }
+
+    /// <summary>The provider's section, for validation and the JSON Schema.</summary>
+    ObjectShape SettingsShape { get; }
+
+    /// <summary>
+    /// Builds the site's settings from its section (null when the user wrote none), adding a
+    /// <see cref="ConfigError"/> for every semantic problem the shape cannot express.
+    /// </summary>
+    ProviderSiteSettings ReadSettings(IConfigSection? section, ICollection<ConfigError> errors);
+
+    /// <summary>The size of a flavor when the provider knows it without asking a cloud; null otherwise.</summary>
+    FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor);
+
+    /// <summary>Connects to the site's cloud to create, list and delete resources.</summary>
+    ISiteProvider Connect(SiteConnection connection);
+}
+
+/// <param name="Cpus">Virtual CPUs.</param>
+/// <param name="MemoryMiB">Memory in MiB.</param>
+public sealed record FlavorSize(int Cpus, long MemoryMiB);

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using System.Net;
+
+namespace GridSpan.Provision;
+
+/// <summary>
+/// The operations GridSpan needs from a cloud, for one site. Every resource created carries the
+/// cluster's tag (<see cref="ClusterTag"/>), so <see cref="ListAsync"/> finds it from the cloud
+/// itself even when local state is lost. Implementations retry transient failures themselves and
+/// turn refusals into <see cref="Common.GridSpanException"/>s that quote the cloud's own message.
+/// </summary>
+public interface ISiteProvider : IAsyncDisposable
+{
+    Task<NetworkInfo> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken);
+
+    Task<SecurityGroupInfo> CreateSecurityGroupAsync(SecurityGroupRequest request, CancellationToken cancellationToken);
+
+    Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken);
+
+    Task<PortInfo> CreatePortAsync(PortRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the port's allowed address pairs (what it may send from besides its own address).</summary>
+    Task<PortInfo> SetAllowedAddressPairsAsync(string portId, ImmutableArray<IPNetwork> allowed, CancellationToken cancellationToken);
+
+    /// <summary>Starts creating a server and returns at once; poll <see cref="GetServerAsync"/> until it is active.</summary>
+    Task<ServerInfo> CreateServerAsync(ServerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The server's current state, or null when it does not exist.</summary>
+    Task<ServerInfo?> GetServerAsync(string serverId, CancellationToken cancellationToken);
+
+    Task<FloatingIpInfo> CreateFloatingIpAsync(FloatingIpRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Every resource in this site tagged with the cluster's id.</summary>
+    Task<ImmutableArray<CloudResource>> ListAsync(string clusterId, CancellationToken cancellationToken);
+
+    /// <summary>Deletes one resource; deleting one that is already gone is not an error.</summary>
+    Task DeleteAsync(CloudResource resource, CancellationToken cancellationToken);
+}

@@ -1,0 +1,20 @@
+using System.Collections.Immutable;
+
+namespace GridSpan.Provision;
+
+/// <summary>The providers this build of GridSpan knows, by name.</summary>
+public sealed class ProviderRegistry
+{
+    private readonly ImmutableSortedDictionary<string, IProviderDefinition> _providers;
+
+    public ProviderRegistry(IEnumerable<IProviderDefinition> providers)
+    {
+        _providers = providers.ToImmutableSortedDictionary(p => p.Name, p => p, StringComparer.Ordinal);
+    }
+
+    public IEnumerable<IProviderDefinition> All => _providers.Values;
+
+    public IEnumerable<string> Names => _providers.Keys;
+
+    public IProviderDefinition? Find(string name) => _providers.GetValueOrDefault(name);
+}
