@@ -7,5 +7,6 @@ public static class ProviderCatalog
 {
     public static IReadOnlyList<IProviderDefinition> All() =>
     [
+        new Providers.Local.LocalProviderDefinition(),
     ];
 }

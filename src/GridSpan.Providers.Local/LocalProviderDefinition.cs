@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using System.Net;
+using GridSpan.Config;
+using GridSpan.Config.Shapes;
+using GridSpan.Provision;
+
+namespace GridSpan.Providers.Local;
+
+/// <summary>The `local` provider: sites are isolated networks on this machine, nodes are systemd containers.</summary>
+public sealed class LocalProviderDefinition : IProviderDefinition
+{
+    public string Name => "local";
+
+    public string Description => "an isolated network on this machine; nodes are systemd containers";
+
+    public ObjectShape SettingsShape { get; } = new(
+        "Settings of a site on the local cloud.",
+        [
+            new Field("subnet", new StringShape("The site's IPv4 subnet, e.g. 10.11.0.0/24; chosen by the planner when absent.", Format: "cidr")),
+            new Field("mtu", new IntegerShape("The MTU of the site's network.", 1280, 9000), Default: 1500),
+        ]);
+
+    public ProviderSiteSettings ReadSettings(IConfigSection? section, ICollection<ConfigError> errors)
+    {
+        if (section is null)
+        {
+            return new LocalSiteSettings(null, null);
+        }
+        IPNetwork? subnet = null;
+        if (section.GetString("subnet") is { } text)
+        {
+            if (IPNetwork.TryParse(text, out var parsed) && parsed.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+                && parsed.PrefixLength is >= 16 and <= 29)
+            {
+                subnet = parsed;
+            }
+            else
+            {
+                errors.Add(new ConfigError(section.LocationOf("subnet"), section.PathOf("subnet"),
+                    $"'{text}' is not an IPv4 subnet between /16 and /29 with its host bits zero",
+                    "write a network address and prefix such as 10.11.0.0/24"));
+            }
+        }
+        var mtu = section.GetInteger("mtu") is { } value ? (int)value : (int?)null;
+        return new LocalSiteSettings(subnet, mtu);
+    }
+
+    public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
+
+    public ISiteProvider Connect(SiteConnection connection) =>
+        throw new NotSupportedException("the local cloud's site provider is being written (issue 3)");
+}
