@@ -16,9 +16,11 @@ internal sealed record CheckedList(SourceLocation Location, string Path, Immutab
 
 /// <param name="Fields">The keys that were present and valid, in file order.</param>
 /// <param name="Written">Every known key the file gave, including those whose value was invalid.</param>
+/// <param name="HasUnknownKeys">Whether the file gave keys the shape does not know (perhaps misspelt known ones).</param>
 internal sealed record CheckedObject(
     SourceLocation Location,
     string Path,
     ObjectShape Shape,
     ImmutableArray<KeyValuePair<string, CheckedValue>> Fields,
-    ImmutableHashSet<string> Written) : CheckedValue(Location, Path);
+    ImmutableHashSet<string> Written,
+    bool HasUnknownKeys = false) : CheckedValue(Location, Path);

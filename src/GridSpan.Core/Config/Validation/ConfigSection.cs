@@ -52,6 +52,9 @@ internal sealed class ConfigSection : IConfigSection
         return _object.Written.Contains(key);
     }
 
+    /// <summary>Whether the mapping held keys its shape does not know (already reported).</summary>
+    public bool HasUnknownKeys => _object.HasUnknownKeys;
+
     /// <summary>Whether the key was given but its value failed its shape (and was reported).</summary>
     public bool IsInvalid(string key) => WasWritten(key) && !Has(key);
 

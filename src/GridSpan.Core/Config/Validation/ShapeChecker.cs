@@ -46,6 +46,7 @@ internal sealed class ShapeChecker(ICollection<ConfigError> errors)
         var fields = shape.Fields.ToDictionary(f => f.Name, StringComparer.Ordinal);
         var seen = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
         var written = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var hasUnknownKeys = false;
         var result = ImmutableArray.CreateBuilder<KeyValuePair<string, CheckedValue>>();
         foreach (var (keyNode, valueNode) in entries.Select(e => (e.Key, e.Value)))
         {
@@ -65,6 +66,7 @@ internal sealed class ShapeChecker(ICollection<ConfigError> errors)
             seen[key] = keyScalar.Location;
             if (!fields.TryGetValue(key, out var field))
             {
+                hasUnknownKeys = true;
                 var nearest = NearestName.Find(key, fields.Keys);
                 Add(keyScalar.Location, keyPath, $"unknown key '{key}'",
                     nearest is not null
@@ -83,7 +85,7 @@ internal sealed class ShapeChecker(ICollection<ConfigError> errors)
             Add(location, KeyPaths.Child(path, field.Name), $"the required key '{field.Name}' is missing",
                 $"add '{field.Name}:' here ({Lower(field.Shape.Description)})");
         }
-        return new CheckedObject(location, path, shape, result.ToImmutable(), written.ToImmutable());
+        return new CheckedObject(location, path, shape, result.ToImmutable(), written.ToImmutable(), hasUnknownKeys);
     }
 
     private CheckedList? CheckList(YamlNode node, ListShape shape, string path)

@@ -72,7 +72,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             }
             var settings = BuildProviderSettings(site, siteName);
             CheckMaster(site, isFirst, anyMaster);
-            CheckGateway(site, isFirst, siteName);
+            CheckGateway(site, isFirst);
             var workers = BuildWorkers(site, clusterName, siteName, nodePrefixes);
             if (siteName is not null && settings is not null && site.GetString("provider") is { } provider)
             {
@@ -137,7 +137,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         }
     }
 
-    private void CheckGateway(ConfigSection site, bool isFirst, string? siteName)
+    private void CheckGateway(ConfigSection site, bool isFirst)
     {
         if (isFirst && site.WasWritten("gateway"))
         {
@@ -147,7 +147,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         else if (!isFirst && !site.WasWritten("gateway"))
         {
             Add(site.Location, site.PathOf("gateway"),
-                $"the site {(siteName is null ? "" : $"'{siteName}' ")}has no gateway; every site but the first needs one to join the overlay",
+                $"the site {(site.GetString("name") is { } name ? $"'{name}' " : "")}has no gateway; every site but the first needs one to join the overlay",
                 "add 'gateway: { flavor: small }' (a flavor of this site's provider)");
         }
     }
@@ -167,9 +167,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             }
             var count = (int)group.IntegerOrDefault("count");
             var onDemand = (int)group.IntegerOrDefault("onDemand");
-            if (count == 0 && onDemand == 0 && !group.IsInvalid("count") && !group.IsInvalid("onDemand"))
+            // With an unknown key (perhaps a misspelt count) or an invalid number, that error is the one to fix.
+            if (count == 0 && onDemand == 0 && !group.IsInvalid("count") && !group.IsInvalid("onDemand") && !group.HasUnknownKeys)
             {
-                Add(group.Location, group.KeyPath, $"the group {(name is null ? "" : $"'{name}' ")}has no nodes: count and onDemand are both 0",
+                Add(group.Location, group.KeyPath, $"the group {(group.GetString("name") is { } written ? $"'{written}' " : "")}has no nodes: count and onDemand are both 0",
                     "set 'count' (always-on nodes) or 'onDemand' (nodes Slurm starts when jobs wait) above 0, or remove the group");
             }
             if (clusterName is not null && siteName is not null && name is not null)
