@@ -39,11 +39,40 @@ internal static partial class YamlTreeReader
         }
         catch (YamlException exception)
         {
-            errors.Add(new ConfigError(At(file, exception.Start), "(file)",
-                "this is not valid YAML: " + CleanMessage(exception.Message),
-                "check indentation (spaces, not tabs), colons after keys, and matching brackets and quotes near this position"));
+            var message = CleanMessage(exception.Message);
+            var location = message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text, file) is { } tab
+                ? tab
+                : At(file, exception.Start);
+            errors.Add(SyntaxError(location, message));
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 throws this for some unterminated flow collections at the end of the file.
+            var location = parser.Current is { } last ? At(file, last.End) : new SourceLocation(file, 1, 1);
+            errors.Add(SyntaxError(location, "the file ends inside an unfinished value (a '{', '[' or quote that is never closed)"));
+            return null;
+        }
+    }
+
+    private static ConfigError SyntaxError(SourceLocation location, string message) =>
+        new(location, "(file)", "this is not valid YAML: " + message,
+            "check indentation (spaces, not tabs), colons after keys, and matching brackets and quotes near this position");
+
+    /// <summary>YamlDotNet places some tab errors at the start of the enclosing mapping; the tab itself is more useful.</summary>
+    private static SourceLocation? FirstTabIndent(string text, string file)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return new SourceLocation(file, i + 1, tab + 1);
+            }
+        }
+        return null;
     }
 
     private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, ICollection<ConfigError> errors)
