@@ -104,17 +104,17 @@ public sealed class YamlSyntaxTests : IDisposable
               - name: berlin
                 provider: lab
                 lab: { subnet: 10.11.0.0/24, mtu: 1500 }
-                master: { flavor: &small small, image: 'debian-12', compute: false }
+                master: { flavor: small, image: 'debian-12', compute: false }
                 workers:
                   - { name: cpu, flavor: small, count: 2 }
                   - name: big
-                    flavor: large
+                    flavor: &large large
                     onDemand: 8
                     features: [highmem]
               - name: hamburg
                 provider: cloud
                 cloud: { region: "eu-1" }
-                gateway: { flavor: *small }
+                gateway: { flavor: *large }
             overlay: { kind: wireguard, cidr: 10.99.0.0/24 }
             storage: { shares: [/home, /vol/spool] }
             """;
