@@ -310,4 +310,13 @@ public sealed class ClusterRuleTests : IDisposable
 
         Assert.Equal(["sites[0].workers[0].count", "sites[1].gateway", "sites[1].name", "sites[1].lab.subnet"], errors.Select(e => e.KeyPath));
     }
+
+    [Fact]
+    public void A_missing_provider_is_one_error_even_with_a_provider_section()
+    {
+        var error = _files.LoadOneError(Change(TwoSites, "    provider: lab\n    lab: { subnet: 10.12.0.0/24 }", "    lab: { subnet: 10.12.0.0/24 }"));
+
+        Assert.Equal("sites[1].provider", error.KeyPath);
+        Assert.Equal("the required key 'provider' is missing", error.Problem);
+    }
 }

@@ -90,18 +90,18 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
 
     private ProviderSiteSettings? BuildProviderSettings(ConfigSection site, string? siteName)
     {
-        var provider = site.GetString("provider");
-        foreach (var other in providers.Names.Where(n => n != provider && site.WasWritten(n)))
-        {
-            Add(site.LocationOf(other), site.PathOf(other),
-                provider is null
-                    ? $"a '{other}:' section on a site without a valid provider"
-                    : $"a '{other}:' section on a site whose provider is '{provider}'",
-                $"remove the '{other}:' section, or set 'provider: {other}'");
-        }
-        if (provider is null || providers.Find(provider) is not { } definition || site.IsInvalid(provider))
+        if (site.GetString("provider") is not { } provider || providers.Find(provider) is not { } definition)
         {
             // The shape has already reported a missing or unknown provider (listing the known ones).
+            return null;
+        }
+        foreach (var other in providers.Names.Where(n => n != provider && site.WasWritten(n)))
+        {
+            Add(site.LocationOf(other), site.PathOf(other), $"a '{other}:' section on a site whose provider is '{provider}'",
+                $"remove the '{other}:' section, or set 'provider: {other}'");
+        }
+        if (site.IsInvalid(provider))
+        {
             return null;
         }
         var section = site.GetSection(provider);
