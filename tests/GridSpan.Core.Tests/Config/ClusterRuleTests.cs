@@ -319,4 +319,13 @@ public sealed class ClusterRuleTests : IDisposable
         Assert.Equal("sites[1].provider", error.KeyPath);
         Assert.Equal("the required key 'provider' is missing", error.Problem);
     }
+
+    [Fact]
+    public void A_subnet_under_another_key_name_is_reported_at_the_providers_section()
+    {
+        var error = _files.LoadOneError(Change(TwoSites, "    provider: lab\n    lab: { subnet: 10.12.0.0/24 }", "    provider: cloud\n    cloud: { region: eu-1, network: 10.11.0.0/16 }"));
+
+        Assert.Equal("sites[1].cloud", error.KeyPath);
+        Assert.Equal("the subnet 10.11.0.0/16 overlaps the subnet 10.11.0.0/24 of site 'berlin'", error.Problem);
+    }
 }

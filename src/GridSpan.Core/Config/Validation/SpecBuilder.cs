@@ -104,7 +104,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         {
             return null;
         }
-        var section = site.GetSection(provider);
+        var section = site.Section(provider);
         var before = errors.Count;
         var settings = definition.ReadSettings(section, errors);
         if (errors.Count > before)
@@ -114,7 +114,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         if (settings.Subnet is { } subnet)
         {
             // Providers conventionally call the key `subnet`; point there when it exists.
-            var (location, path) = section is not null && section.Has("subnet")
+            var (location, path) = section is not null && section.Declares("subnet") && section.Has("subnet")
                 ? (section.LocationOf("subnet"), section.PathOf("subnet"))
                 : (site.LocationOf(provider), site.PathOf(provider));
             _siteSubnets.Add(new SiteSubnet(subnet, location, path, siteName ?? site.KeyPath));
