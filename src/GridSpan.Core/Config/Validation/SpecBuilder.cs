@@ -51,7 +51,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         if (root.Value("sites") is CheckedList { Items.Length: 0 } empty && !shapeErrors)
         {
             Add(empty.Location, empty.Path, "the cluster has no site",
-                "add at least one site with a master, e.g. '- { name: berlin, provider: local, master: { flavor: small } }'");
+                $"add at least one site with a master, e.g. '- {{ name: berlin, provider: {providers.Names.FirstOrDefault() ?? "..."}, master: {{ flavor: small }} }}'");
             return null;
         }
         var sections = root.Sections("sites");
