@@ -288,6 +288,7 @@ public sealed class ClusterRuleTests : IDisposable
 
         Assert.Equal("sites", error.KeyPath);
         Assert.Equal("the cluster has no site", error.Problem);
+        Assert.Equal("add at least one site with a master, e.g. '- { name: berlin, provider: cloud, master: { flavor: small } }'", error.Fix);
     }
 
     [Fact]
