@@ -1,10 +1,8 @@
-using System.CommandLine;
 using GridSpan.Cli;
 using GridSpan.Provision;
-using Spectre.Console;
 
-var output = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+var output = TerminalConsole.For(Console.Out, Console.IsOutputRedirected);
+var error = TerminalConsole.For(Console.Error, Console.IsErrorRedirected);
 var context = new CliContext(output, error, new ProviderRegistry(ProviderCatalog.All()));
 var parseResult = CommandTree.Build(context).Parse(args);
-return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
+return await parseResult.InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) }).ConfigureAwait(false);
