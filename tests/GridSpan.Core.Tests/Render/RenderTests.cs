@@ -1,0 +1,183 @@
+using GridSpan.Common;
+using GridSpan.Plan;
+using GridSpan.Render;
+using GridSpan.Secrets;
+
+namespace GridSpan.Core.Tests.Render;
+
+public sealed class RenderTests
+{
+    private static readonly ClusterPlan Demo = RenderSnapshotTests.Demo;
+    private static readonly ClusterSecrets Secrets = RenderSnapshotTests.DemoSecrets;
+
+    private static ClusterRenderer Renderer(RenderOptions options) => new(Demo, Secrets, ClusterFacts.None, _ => options);
+
+    [Fact]
+    public void Only_vpn_nodes_get_a_wireguard_config_and_each_holds_only_its_own_private_key()
+    {
+        var nodes = Renderer(RenderOptions.LocalContainer).RenderAll().ToList();
+        var withWireGuard = nodes.Where(n => n.Bundle.Files.Any(f => f.Path == NodePaths.WireGuardConf)).Select(n => n.Bundle.NodeName);
+        Assert.Equal(["demo-master", "demo-hamburg-gw"], withWireGuard);
+        foreach (var node in nodes)
+        {
+            var text = string.Concat(node.Bundle.Files.Select(f => f.Content));
+            foreach (var (owner, pair) in Secrets.WireGuard)
+            {
+                Assert.Equal(owner == node.Bundle.NodeName, text.Contains(pair.PrivateKey, StringComparison.Ordinal));
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_file_holding_a_secret_is_flagged_secret_and_readable_by_its_owner_only()
+    {
+        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        {
+            foreach (var file in node.Bundle.Files)
+            {
+                var holdsSecret = Redaction.Fragments(Secrets).Any(f => file.Content.Contains(f, StringComparison.Ordinal));
+                Assert.True(holdsSecret == file.IsSecret, $"{node.Bundle.NodeName}:{file.Path} secret={file.IsSecret} but holds a secret={holdsSecret}");
+                if (file.IsSecret)
+                {
+                    Assert.Equal(0, file.Mode & 0b000_111_111);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_munge_key_goes_to_slurm_nodes_only()
+    {
+        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        {
+            var hasKey = node.Bundle.Files.Any(f => f.Path == NodePaths.MungeKey);
+            Assert.Equal(node.Bundle.NodeName != "demo-hamburg-gw", hasKey);
+        }
+    }
+
+    [Fact]
+    public void Slurm_22_05_declares_private_data_cloud_and_23_11_registers_cloud_addresses()
+    {
+        var old = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer);
+        var current = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer with { SlurmVersion = new Version(24, 5) });
+        Assert.Contains("PrivateData=cloud\n", old, StringComparison.Ordinal);
+        Assert.Contains("SlurmctldParameters=cloud_dns,idle_on_node_suspend\n", old, StringComparison.Ordinal);
+        Assert.DoesNotContain("PrivateData", current, StringComparison.Ordinal);
+        Assert.Contains("SlurmctldParameters=cloud_reg_addrs,idle_on_node_suspend\n", current, StringComparison.Ordinal);
+        Assert.All([old, current], conf => Assert.Contains("SuspendExcNodes=demo-berlin-cpu-[001-002],demo-hamburg-cpu-001\n", conf, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Containers_track_processes_by_proc_and_virtual_machines_by_cgroup()
+    {
+        var container = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer);
+        var vm = SlurmConfRenderer.Render(Demo, RenderOptions.DebianVm);
+        Assert.Contains("ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n", container, StringComparison.Ordinal);
+        Assert.Contains("ProctrackType=proctrack/cgroup\n", vm, StringComparison.Ordinal);
+        Assert.Contains(Renderer(RenderOptions.DebianVm).Render("demo-berlin-cpu-001").Bundle.Files, f => f.Path == NodePaths.CgroupConf);
+        Assert.DoesNotContain(Renderer(RenderOptions.LocalContainer).Render("demo-berlin-cpu-001").Bundle.Files, f => f.Path == NodePaths.CgroupConf);
+    }
+
+    [Fact]
+    public void Only_on_demand_nodes_in_containers_start_slurmd_with_b()
+    {
+        string Options(RenderOptions options, string node) =>
+            Renderer(options).Render(node).Bundle.Files.Single(f => f.Path == NodePaths.SlurmdDefaults).Content;
+        Assert.Contains("SLURMD_OPTIONS=\"-b\"", Options(RenderOptions.LocalContainer, "demo-hamburg-cpu-002"), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"\"", Options(RenderOptions.LocalContainer, "demo-hamburg-cpu-001"), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"\"", Options(RenderOptions.DebianVm, "demo-hamburg-cpu-002"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nodes_mount_over_sshfs_when_they_or_the_master_have_no_kernel_nfs()
+    {
+        var mixed = new ClusterRenderer(Demo, Secrets, ClusterFacts.None,
+            n => n.Role == NodeRole.Master ? RenderOptions.LocalContainer : RenderOptions.DebianVm);
+        var worker = mixed.Render("demo-berlin-cpu-001").Bundle;
+        Assert.Contains("Type=fuse.sshfs", worker.Files.Single(f => f.Path == "/etc/systemd/system/home.mount").Content, StringComparison.Ordinal);
+        Assert.Contains("sshfs", worker.Packages);
+        var allNfs = Renderer(RenderOptions.DebianVm).Render("demo-berlin-cpu-001").Bundle;
+        Assert.Contains("Type=nfs", allNfs.Files.Single(f => f.Path == "/etc/systemd/system/home.mount").Content, StringComparison.Ordinal);
+        Assert.DoesNotContain(allNfs.Files, f => f.Path == NodePaths.StorageKey);
+    }
+
+    [Fact]
+    public void Mount_unit_names_follow_systemd_escaping()
+    {
+        Assert.Equal("home.mount", StorageRenderer.MountUnitName("/home"));
+        Assert.Equal("vol-spool.mount", StorageRenderer.MountUnitName("/vol/spool/"));
+        Assert.Equal("data-my\\x2dshare.mount", StorageRenderer.MountUnitName("/data/my-share"));
+        Assert.Equal("\\x2ehidden.mount", StorageRenderer.MountUnitName("/.hidden"));
+    }
+
+    [Fact]
+    public void Known_hosts_pin_every_node_by_name_and_address_for_ssh()
+    {
+        var knownHosts = Renderer(RenderOptions.LocalContainer).Render("demo-master").Bundle.Files.Single(f => f.Path == NodePaths.KnownHosts).Content;
+        var directory = Directory.CreateTempSubdirectory("gridspan-known-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "known_hosts");
+            System.IO.File.WriteAllText(path, knownHosts);
+            foreach (var host in new[] { "demo-hamburg-cpu-005", "demo-hamburg-cpu-005.demo.gridspan", "10.12.0.15" })
+            {
+                var found = Tool.Run("ssh-keygen", ["-F", host, "-f", path], "");
+                Assert.Contains(SshRenderer.KeyWithoutComment(Secrets.HostKeys["demo-hamburg-cpu-005"].PublicKey), found, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Wg_quick_accepts_the_rendered_config()
+    {
+        var wg0 = new ClusterRenderer(RenderSnapshotTests.Tri, RenderSnapshotTests.TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.LocalContainer)
+            .Render("tri-b-gw").Bundle.Files.Single(f => f.Path == NodePaths.WireGuardConf).Content;
+        var directory = Directory.CreateTempSubdirectory("gridspan-wg-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "wg0.conf");
+            System.IO.File.WriteAllText(path, wg0);
+            // `wg-quick strip` parses the file as wg-quick does and prints what `wg setconf` gets.
+            var stripped = Tool.Run("wg-quick", ["strip", path], "");
+            Assert.Contains("ListenPort = 51820", stripped, StringComparison.Ordinal);
+            Assert.Equal(2, stripped.Split('\n').Count(l => l == "[Peer]"));
+            Assert.Contains("Endpoint = 198.51.100.10:51820", stripped, StringComparison.Ordinal);
+            Assert.DoesNotContain("PostUp", stripped, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Secrets_without_keys_for_a_node_are_refused()
+    {
+        var partial = Secrets with { HostKeys = Secrets.HostKeys.Remove("demo-hamburg-cpu-003") };
+        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(Demo, partial, ClusterFacts.None, _ => RenderOptions.LocalContainer));
+        Assert.Contains("demo-hamburg-cpu-003", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_secret_appears_in_any_snapshot_or_in_the_plan_json()
+    {
+        if (Snapshot.Updating)
+        {
+            return;
+        }
+        var fragments = Redaction.Fragments(Secrets).Concat(Redaction.Fragments(RenderSnapshotTests.TriSecrets)).ToList();
+        var files = Directory.GetFiles(Snapshot.Directory(), "*", SearchOption.AllDirectories);
+        Assert.True(files.Length > 20, $"expected the snapshots, found {files.Length} files");
+        var texts = files.Select(System.IO.File.ReadAllText)
+            .Append(PlanJson.Serialize(Demo)).Append(PlanJson.Serialize(RenderSnapshotTests.Tri));
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain(fragments, f => text.Contains(f, StringComparison.Ordinal));
+            Assert.DoesNotContain("BEGIN OPENSSH PRIVATE KEY-----\n    b3Bl", text, StringComparison.Ordinal);
+        }
+    }
+}
