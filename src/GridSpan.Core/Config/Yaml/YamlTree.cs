@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace GridSpan.Config.Yaml;
+
+/// <summary>
+/// A YAML node with its position. The loader's own tree: unlike YamlDotNet's representation model
+/// it keeps duplicate keys, so every duplicate can be reported instead of only the first.
+/// </summary>
+internal abstract record YamlNode(SourceLocation Location);
+
+/// <param name="Quoted">True for single- or double-quoted (and block) scalars, which are always strings.</param>
+internal sealed record YamlScalar(SourceLocation Location, string Text, bool Quoted) : YamlNode(Location)
+{
+    /// <summary>A plain empty, `~` or `null` scalar (YAML 1.2 core schema).</summary>
+    public bool IsNull => !Quoted && Text is "" or "~" or "null" or "Null" or "NULL";
+
+    public string Describe() => IsNull ? "nothing (null)" : Quoted ? $"the quoted string \"{Text}\"" : $"'{Text}'";
+}
+
+internal sealed record YamlSequence(SourceLocation Location, ImmutableArray<YamlNode> Items) : YamlNode(Location);
+
+internal sealed record YamlMapping(SourceLocation Location, ImmutableArray<YamlEntry> Entries) : YamlNode(Location);
+
+internal sealed record YamlEntry(YamlNode Key, YamlNode Value);
