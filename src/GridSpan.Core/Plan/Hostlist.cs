@@ -133,6 +133,13 @@ public static class Hostlist
         return result.ToImmutable();
     }
 
+    /// <summary>The comma-separated entries of a hostlist, brackets kept (for display: "a-[1-3],b" gives "a-[1-3]" and "b").</summary>
+    public static ImmutableArray<string> Entries(string hostlist)
+    {
+        ArgumentNullException.ThrowIfNull(hostlist);
+        return hostlist.Length == 0 ? [] : [.. SplitTopLevel(hostlist)];
+    }
+
     private static List<string> SplitTopLevel(string hostlist)
     {
         var entries = new List<string>();
