@@ -246,8 +246,9 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         var cidrText = section.StringOrDefault("cidr");
         var location = section.LocationOf("cidr");
         var path = section.PathOf("cidr");
+        // IPNetwork.TryParse masks host bits away silently; a written 10.99.0.1/24 is a mistake worth reporting.
         if (!IPNetwork.TryParse(cidrText, out var cidr) || cidr.BaseAddress.AddressFamily != AddressFamily.InterNetwork
-            || cidr.PrefixLength is < 8 or > 29)
+            || cidr.PrefixLength is < 8 or > 29 || cidr.ToString() != cidrText)
         {
             Add(location, path, $"'{cidrText}' is not an IPv4 range between /8 and /29 with its host bits zero",
                 $"write a network address and prefix such as {ClusterFormat.DefaultOverlayCidr}");
