@@ -22,6 +22,10 @@ public sealed class ClusterRenderer
     private readonly Lazy<string> _knownHosts;
     private readonly Lazy<string> _authorizedKeys;
     private readonly Lazy<string> _routesUnit = new(RoutesRenderer.RenderUnit);
+    private readonly ImmutableDictionary<string, SitePlan> _sites;
+    private readonly ImmutableHashSet<string> _vpnNodes;
+    private readonly Dictionary<string, string> _workerRouteLines = [];
+    private readonly Dictionary<(string Share, StorageTransport Transport, bool Vpn), string> _mountUnits = [];
 
     public ClusterRenderer(ClusterPlan plan, ClusterSecrets secrets, ClusterFacts facts, Func<NodePlan, RenderOptions> optionsFor)
     {
@@ -30,6 +34,8 @@ public sealed class ClusterRenderer
         _facts = facts ?? throw new ArgumentNullException(nameof(facts));
         _optionsFor = optionsFor ?? throw new ArgumentNullException(nameof(optionsFor));
         _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
+        _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
+        _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
         var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n))
             .Concat(plan.Nodes.Select(n => n.Name).Where(n => !secrets.HostKeys.ContainsKey(n)))
             .Distinct(StringComparer.Ordinal).ToList();
@@ -57,13 +63,14 @@ public sealed class ClusterRenderer
         var packages = new List<string> { "openssh-server", "iproute2" };
         var services = new List<BundleService>();
         var commands = new List<string> { "systemctl daemon-reload" };
-        var vpn = _plan.Overlay.Members.Any(m => m.Node == node.Name);
+        var vpn = _vpnNodes.Contains(node.Name);
+        var site = _sites[node.Site];
         var runsSlurm = node.RunsJobs || node.Role == NodeRole.Master;
 
         // Names, addresses, routes.
-        files.Add(BundleFile.Public(NodePaths.Hosts, DnsRenderer.RenderHosts(_plan, node)));
+        files.Add(BundleFile.Public(NodePaths.Hosts, DnsRenderer.RenderHosts(_plan, node, master, _nodes[site.VpnNode])));
         files.Add(BundleFile.Public(NodePaths.ResolvConf, DnsRenderer.RenderResolvConf(_plan, node)));
-        files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node), Executable));
+        files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node, RouteLines(node, site)), Executable));
         if (vpn)
         {
             files.Add(BundleFile.Public(NodePaths.Sysctl, RoutesRenderer.RenderForwardingSysctl()));
@@ -154,7 +161,7 @@ public sealed class ClusterRenderer
             {
                 var unit = StorageRenderer.MountUnitName(export.Path);
                 var path = $"/etc/systemd/system/{unit}";
-                files.Add(BundleFile.Public(path, StorageRenderer.RenderMountUnit(_plan, node, export.Path, transport)));
+                files.Add(BundleFile.Public(path, MountUnit(node, export.Path, transport)));
                 services.Add(new BundleService(unit, [path]));
             }
         }
@@ -191,6 +198,37 @@ public sealed class ClusterRenderer
 
         var bundle = new NodeBundle(node.Name, [.. files], [.. packages.Distinct(StringComparer.Ordinal)], [.. services], [.. commands]);
         return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets));
+    }
+
+    private string RouteLines(NodePlan node, SitePlan site)
+    {
+        if (node.IsVpnNode || node.Name == site.VpnNode)
+        {
+            return RoutesRenderer.RenderRouteLines(RoutesRenderer.RoutesOf(_plan, node));
+        }
+        lock (_workerRouteLines)
+        {
+            if (!_workerRouteLines.TryGetValue(site.Name, out var lines))
+            {
+                lines = RoutesRenderer.RenderRouteLines(site.WorkerRoutes);
+                _workerRouteLines[site.Name] = lines;
+            }
+            return lines;
+        }
+    }
+
+    private string MountUnit(NodePlan node, string share, StorageTransport transport)
+    {
+        var key = (share, transport, node.IsVpnNode);
+        lock (_mountUnits)
+        {
+            if (!_mountUnits.TryGetValue(key, out var text))
+            {
+                text = StorageRenderer.RenderMountUnit(_plan, node, share, transport);
+                _mountUnits[key] = text;
+            }
+            return text;
+        }
     }
 
     private string SlurmConf(RenderOptions options)

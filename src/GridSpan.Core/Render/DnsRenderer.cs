@@ -52,22 +52,21 @@ public static class DnsRenderer
     }
 
     /// <summary>/etc/hosts: the node itself (munged and slurmd resolve their own name at start), the master, and the site's VPN node, so the node boots before DNS is reachable.</summary>
-    public static string RenderHosts(ClusterPlan plan, NodePlan node)
+    public static string RenderHosts(ClusterPlan plan, NodePlan node, NodePlan master, NodePlan siteVpnNode)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(master);
+        ArgumentNullException.ThrowIfNull(siteVpnNode);
         var text = new TextLines()
             .Line("# Rendered by GridSpan; every other node is in the cluster DNS.")
             .Line("127.0.0.1 localhost")
             .Line("::1 localhost ip6-localhost ip6-loopback")
             .Line("ff02::1 ip6-allnodes")
             .Line("ff02::2 ip6-allrouters");
-        var site = plan.Site(node.Site);
-        var names = new List<string> { node.Name, plan.Master, site.VpnNode };
-        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        foreach (var entry in new[] { node, master, siteVpnNode }.DistinctBy(n => n.Name))
         {
-            var record = plan.Dns.First(r => r.Name == name);
-            text.Line($"{record.Address} {record.Fqdn} {record.Name}");
+            text.Line($"{entry.Address} {entry.Name}.{plan.Domain} {entry.Name}");
         }
         return text.ToString();
     }

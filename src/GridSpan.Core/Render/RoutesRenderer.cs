@@ -13,20 +13,48 @@ public static class RoutesRenderer
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
+        return RenderScript(plan, node, RenderRouteLines(RoutesOf(plan, node)));
+    }
+
+    /// <summary>The script with its route lines given, so nodes sharing routes (a site's workers) share one rendering of them.</summary>
+    public static string RenderScript(ClusterPlan plan, NodePlan node, string routeLines)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(node);
         var site = plan.Site(node.Site);
-        var vpn = plan.Overlay.Members.FirstOrDefault(m => m.Node == node.Name);
-        var routes = vpn?.Routes ?? (node.Name == site.VpnNode ? [] : site.WorkerRoutes);
-        var text = new TextLines()
+        var isVpn = node.IsVpnNode;
+        return new TextLines()
             .Line("#!/bin/sh")
-            .Line(vpn is not null
+            .Line(isVpn
                 ? $"# Routes of {node.Name} into the tunnel, one per peer site, rendered by GridSpan (run by wg-quick on PostUp)."
-                : routes.Length > 0
+                : routeLines.Length > 0
                     ? $"# Routes of {node.Name} to the other sites through {site.VpnNode}, rendered by GridSpan."
                     : $"# {node.Name} is in the only site: no routes, only the site's MTU. Rendered by GridSpan.")
             .Line("set -eu")
             .Line($"dev=$(ip -o -4 addr show to {node.Address}/32 | awk '{{print $2; exit}}')")
             .Line($"[ -n \"$dev\" ] || {{ echo \"routes: no interface has {node.Address}, the planned address of {node.Name}\" >&2; exit 1; }}")
-            .Line($"ip link set dev \"$dev\" mtu {site.Mtu}");
+            .Line($"ip link set dev \"$dev\" mtu {site.Mtu}")
+            + routeLines;
+    }
+
+    /// <summary>The routes a node installs: its tunnel routes when it is a VPN node, its site's worker routes otherwise.</summary>
+    public static IEnumerable<RoutePlan> RoutesOf(ClusterPlan plan, NodePlan node)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(node);
+        if (node.IsVpnNode)
+        {
+            return plan.Overlay.Members.First(m => m.Node == node.Name).Routes;
+        }
+        var site = plan.Site(node.Site);
+        return node.Name == site.VpnNode ? [] : site.WorkerRoutes;
+    }
+
+    /// <summary>One idempotent `ip route replace` per route.</summary>
+    public static string RenderRouteLines(IEnumerable<RoutePlan> routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        var text = new TextLines();
         foreach (var route in routes)
         {
             var line = $"ip route replace {route.Destination}";
