@@ -33,6 +33,12 @@ public sealed class ClusterRenderer
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         _facts = facts ?? throw new ArgumentNullException(nameof(facts));
         _optionsFor = optionsFor ?? throw new ArgumentNullException(nameof(optionsFor));
+        if (plan.Overlay.Kind != Config.OverlayKind.WireGuard && plan.Overlay.Members.Length > 0)
+        {
+            throw GridSpanException.Failed(
+                $"cluster '{plan.Name}' uses a {plan.Overlay.Kind.ToString().ToLowerInvariant()} overlay, whose node files GridSpan does not render yet",
+                "set overlay.kind to wireguard");
+        }
         _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
         _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
         _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);

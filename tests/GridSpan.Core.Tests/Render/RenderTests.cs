@@ -155,6 +155,26 @@ public sealed class RenderTests
     }
 
     [Fact]
+    public void Printing_a_rendered_node_or_its_files_shows_no_secret()
+    {
+        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        {
+            var printed = string.Join("\n", node.Bundle.Files.Select(f => f.ToString()).Append(node.ToString()).Append(node.Bundle.ToString()));
+            Assert.DoesNotContain(Redaction.Fragments(Secrets), f => printed.Contains(f, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void An_overlay_other_than_wireguard_is_refused_rather_than_rendered_as_wireguard()
+    {
+        var spec = TestSpecs.TwoSites();
+        var plan = TestSpecs.Plan(spec with { Overlay = spec.Overlay with { Kind = GridSpan.Config.OverlayKind.Ipsec } });
+        var secrets = new SecretGenerator(new DeterministicRandomSource("ipsec")).Generate(plan);
+        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer));
+        Assert.Contains("ipsec", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Secrets_without_keys_for_a_node_are_refused()
     {
         var partial = Secrets with { HostKeys = Secrets.HostKeys.Remove("demo-hamburg-cpu-003") };
