@@ -5,6 +5,11 @@ namespace GridSpan.Core.Tests;
 /// <summary>Runs a tool the suite relies on (installed by scripts/install-host-packages) and returns its output.</summary>
 internal static class Tool
 {
+    /// <summary>The standard error of the last successful run (some tools report there).</summary>
+    public static string LastError => _lastError.Value ?? "";
+
+    private static readonly AsyncLocal<string?> _lastError = new();
+
     public static string Run(string program, IEnumerable<string> arguments, string input)
     {
         var start = new ProcessStartInfo(program)
@@ -32,6 +37,7 @@ internal static class Tool
         {
             throw new InvalidOperationException($"{program} failed with exit code {process.ExitCode}: {error.Result}");
         }
+        _lastError.Value = error.Result;
         return output.Result;
     }
 }
