@@ -193,7 +193,9 @@ public sealed class ClusterRenderer
         {
             files.Add(BundleFile.Public(NodePaths.SlurmdDefaults, SlurmConfRenderer.RenderSlurmdDefaults(node, options)));
             packages.Add("slurmd");
-            commands.Add("install -d -m 0755 /var/lib/slurm/slurmd /var/log/slurm");
+            // mkdir, not install: on a computing master /var/log/slurm belongs to slurm (slurmctld logs there).
+            commands.Add("install -d -m 0755 /var/lib/slurm/slurmd");
+            commands.Add("mkdir -p /var/log/slurm");
             var slurmdInputs = new List<string> { NodePaths.SlurmConf, NodePaths.SlurmdDefaults, NodePaths.MungeKey };
             if (options.Runtime == NodeRuntime.VirtualMachine)
             {

@@ -102,6 +102,20 @@ public sealed class RenderTests
     }
 
     [Fact]
+    public void A_computing_master_runs_slurmctld_and_slurmd_and_its_log_directory_stays_slurms()
+    {
+        var spec = TestSpecs.TwoSites();
+        var computing = TestSpecs.Plan(spec with { Sites = spec.Sites.SetItem(0, spec.Sites[0] with { Master = new GridSpan.Config.MasterSpec("small", "debian-12", true) }) });
+        var secrets = new SecretGenerator(new DeterministicRandomSource("compute")).Generate(computing);
+        var master = new ClusterRenderer(computing, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).Render("demo-master").Bundle;
+        Assert.Contains(master.Services, s => s.Unit == "slurmctld.service");
+        Assert.Contains(master.Services, s => s.Unit == "slurmd.service");
+        var logCommands = master.Commands.Where(c => c.Contains("/var/log/slurm", StringComparison.Ordinal)).ToList();
+        Assert.Equal("install -d -o slurm -g slurm -m 0755 /var/lib/slurm/slurmctld /var/log/slurm", logCommands[0]);
+        Assert.All(logCommands.Skip(1), c => Assert.StartsWith("mkdir -p", c, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Mount_unit_names_follow_systemd_escaping()
     {
         Assert.Equal("home.mount", StorageRenderer.MountUnitName("/home"));
