@@ -205,7 +205,7 @@ public sealed class ClusterRenderer
         }
 
         var bundle = new NodeBundle(node.Name, [.. files], [.. packages.Distinct(StringComparer.Ordinal)], [.. services], [.. commands]);
-        return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets));
+        return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets, options.Runtime));
     }
 
     private string RouteLines(NodePlan node, SitePlan site)

@@ -108,10 +108,12 @@ public sealed class RenderSnapshotTests
     [Fact]
     public void Cloud_init_user_data()
     {
-        var renderer = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer);
+        var renderer = Renderer(Demo, DemoSecrets, RenderOptions.DebianVm);
         Snapshot.Match("cloud-init/demo-hamburg-cpu-002.yaml", Redaction.Redact(renderer.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
+        var container = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer);
+        Snapshot.Match("cloud-init/local-cloud-demo-hamburg-cpu-002.yaml", Redaction.Redact(container.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
         var nonRoot = Demo with { User = "alice" };
-        var aliceRenderer = Renderer(nonRoot, DemoSecrets, RenderOptions.LocalContainer);
+        var aliceRenderer = Renderer(nonRoot, DemoSecrets, RenderOptions.DebianVm);
         Snapshot.Match("cloud-init/non-root-user.yaml", Redaction.Redact(aliceRenderer.Render("demo-master").CloudInitUserData, DemoSecrets));
     }
 

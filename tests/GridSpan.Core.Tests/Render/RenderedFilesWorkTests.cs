@@ -14,6 +14,8 @@ public sealed class RenderedFilesWorkTests
     private static readonly ClusterSecrets TriSecrets = RenderSnapshotTests.TriSecrets;
     private static readonly ClusterRenderer Renderer = new(Tri, TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.LocalContainer);
 
+    private static readonly string[] WriteFilesKeys = ["path", "content", "permissions", "owner"];
+
     private static string File(string node, string path) => Renderer.Render(node).Bundle.Files.Single(f => f.Path == path).Content;
 
     [Fact]
@@ -25,19 +27,39 @@ public sealed class RenderedFilesWorkTests
     }
 
     [Fact]
-    public void Cloud_init_user_data_is_yaml_that_carries_the_node_host_key_and_the_logins()
+    public void Cloud_init_user_data_for_vms_is_yaml_that_carries_the_node_host_key_and_the_logins()
     {
-        var node = Renderer.Render("tri-b-cpu-003");
-        Assert.StartsWith("#cloud-config\n", node.CloudInitUserData, StringComparison.Ordinal);
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(node.CloudInitUserData));
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var userData = new ClusterRenderer(Tri, TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.DebianVm).Render("tri-b-cpu-003").CloudInitUserData;
+        var root = ParseCloudConfig(userData);
         Assert.Equal("tri-b-cpu-003", ((YamlScalarNode)root["hostname"]).Value);
         var keys = (YamlMappingNode)root["ssh_keys"];
         Assert.Equal(TriSecrets.HostKeys["tri-b-cpu-003"].PrivateKey, ((YamlScalarNode)keys["ed25519_private"]).Value);
         Assert.Equal(TriSecrets.HostKeys["tri-b-cpu-003"].PublicKey, ((YamlScalarNode)keys["ed25519_public"]).Value);
         var logins = ((YamlSequenceNode)root["ssh_authorized_keys"]).Children.Select(k => ((YamlScalarNode)k).Value).ToList();
         Assert.Equal([TestSpecs.UserKey, TriSecrets.ClusterSsh.PublicKey], logins);
+    }
+
+    [Fact]
+    public void Cloud_init_user_data_for_the_local_cloud_uses_only_the_keys_it_applies_and_writes_the_host_key_as_files()
+    {
+        var root = ParseCloudConfig(Renderer.Render("tri-b-cpu-003").CloudInitUserData);
+        Assert.All(root.Children.Keys, k => Assert.Contains(((YamlScalarNode)k).Value, CloudInitRenderer.ContainerKeys));
+        var files = ((YamlSequenceNode)root["write_files"]).Children.Cast<YamlMappingNode>()
+            .ToDictionary(f => ((YamlScalarNode)f["path"]).Value!, f => f);
+        Assert.All(files.Values.SelectMany(f => f.Children.Keys), k => Assert.Contains(((YamlScalarNode)k).Value, WriteFilesKeys));
+        Assert.Equal(TriSecrets.HostKeys["tri-b-cpu-003"].PrivateKey, ((YamlScalarNode)files[NodePaths.HostKey]["content"]).Value);
+        Assert.Equal("0600", ((YamlScalarNode)files[NodePaths.HostKey]["permissions"]).Value);
+        Assert.Equal(TriSecrets.HostKeys["tri-b-cpu-003"].PublicKey + "\n", ((YamlScalarNode)files[NodePaths.HostKey + ".pub"]["content"]).Value);
+        var logins = ((YamlSequenceNode)root["ssh_authorized_keys"]).Children.Select(k => ((YamlScalarNode)k).Value).ToList();
+        Assert.Equal([TestSpecs.UserKey, TriSecrets.ClusterSsh.PublicKey], logins);
+    }
+
+    private static YamlMappingNode ParseCloudConfig(string userData)
+    {
+        Assert.StartsWith("#cloud-config\n", userData, StringComparison.Ordinal);
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(userData));
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
     }
 
     [Fact]
