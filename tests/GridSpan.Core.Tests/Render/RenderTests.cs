@@ -45,6 +45,23 @@ public sealed class RenderTests
         }
     }
 
+    [Theory]
+    [InlineData(NodeRuntime.Container)]
+    [InlineData(NodeRuntime.VirtualMachine)]
+    public void Every_bundle_is_consistent_paths_once_units_once_and_every_service_input_a_file_of_the_bundle(NodeRuntime runtime)
+    {
+        var options = runtime == NodeRuntime.Container ? RenderOptions.LocalContainer : RenderOptions.DebianVm;
+        foreach (var node in Renderer(options).RenderAll())
+        {
+            var paths = node.Bundle.Files.Select(f => f.Path).ToList();
+            Assert.Equal(paths.Count, paths.Distinct(StringComparer.Ordinal).Count());
+            Assert.All(paths, p => Assert.StartsWith("/", p, StringComparison.Ordinal));
+            Assert.Equal(node.Bundle.Services.Length, node.Bundle.Services.Select(s => s.Unit).Distinct(StringComparer.Ordinal).Count());
+            Assert.All(node.Bundle.Services.SelectMany(s => s.Inputs), input => Assert.Contains(input, paths));
+            Assert.Equal(node.Bundle.Packages.Length, node.Bundle.Packages.Distinct(StringComparer.Ordinal).Count());
+        }
+    }
+
     [Fact]
     public void The_munge_key_goes_to_slurm_nodes_only()
     {
