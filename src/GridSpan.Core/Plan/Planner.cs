@@ -261,7 +261,10 @@ public static class Planner
         var sets = ImmutableArray.CreateBuilder<SlurmNodeSet>();
         var partitions = ImmutableArray.CreateBuilder<PartitionPlan>();
         var names = new HashSet<string>(StringComparer.Ordinal) { "all" };
-        partitions.Add(new PartitionPlan("all", Hostlist.Format(slurmNodes.Select(n => n.Name)), true, null, null));
+        if (slurmNodes.Count > 0)
+        {
+            partitions.Add(new PartitionPlan("all", Hostlist.Format(slurmNodes.Select(n => n.Name)), true, null, null));
+        }
         foreach (var site in sites)
         {
             var siteNodes = slurmNodes.Where(n => n.Site == site.Name).ToList();
