@@ -35,4 +35,7 @@ public sealed record ClusterPlan(
     public NodePlan MasterNode => Nodes.First(n => n.Role == NodeRole.Master);
 
     public SitePlan Site(string name) => Sites.First(s => s.Name == name);
+
+    /// <summary>The node of that name, or null (e.g. a name Slurm passed that the plan does not know).</summary>
+    public NodePlan? FindNode(string name) => Nodes.FirstOrDefault(n => n.Name == name);
 }

@@ -286,5 +286,13 @@ public sealed class PlannerTests
         Assert.Equal(plan.Nodes.Length, plan.Nodes.Select(n => n.Address).Distinct().Count());
     }
 
+    [Fact]
+    public void A_hostlist_from_slurm_maps_back_to_planned_nodes()
+    {
+        var nodes = Hostlist.Parse("demo-hamburg-cpu-[002-003],demo-berlin-big-008,demo-nowhere-001").Select(TwoSites.FindNode).ToList();
+        Assert.Equal([IPAddress.Parse("10.12.0.12"), IPAddress.Parse("10.12.0.13"), IPAddress.Parse("10.11.0.20")], nodes.Take(3).Select(n => n!.Address));
+        Assert.Null(nodes[3]);
+    }
+
     private static NodePlan Node(string name) => TwoSites.Nodes.Single(n => n.Name == name);
 }
