@@ -12,6 +12,7 @@ public static class ValidateCommand
         var config = new Option<FileInfo>("--config", "-c")
         {
             Description = "The cluster configuration file (cluster.yaml) to check.",
+            HelpName = "FILE",
             Required = true,
         };
         var command = new Command("validate",

@@ -20,9 +20,9 @@ public static class ClusterFormat
     public static ImmutableArray<string> OverlayKinds { get; } = ["wireguard", "ipsec", "vxlan"];
 
     // Declared before the shapes that use them: static initialisers run in textual order.
-    private static StringShape Flavor { get; } = new("The size of the node, as the site's provider names it (e.g. small)");
+    private static StringShape Flavor { get; } = new("The size of the node as the site's provider names it, e.g. small");
 
-    private static StringShape Image { get; } = new("The operating system image, as the site's provider names it");
+    private static StringShape Image { get; } = new("The operating system image as the site's provider names it");
 
     public static ObjectShape Root(ProviderRegistry providers) => new(
         "A GridSpan cluster: a Slurm cluster spanning one or more sites.",

@@ -288,6 +288,7 @@ public sealed class ClusterRuleTests : IDisposable
 
         Assert.Equal("sites", error.KeyPath);
         Assert.Equal("the cluster has no site", error.Problem);
+        Assert.Equal("add at least one site with a master, e.g. '- { name: berlin, provider: cloud, master: { flavor: small } }'", error.Fix);
     }
 
     [Fact]
@@ -309,5 +310,23 @@ public sealed class ClusterRuleTests : IDisposable
         var errors = _files.LoadErrors(text);
 
         Assert.Equal(["sites[0].workers[0].count", "sites[1].gateway", "sites[1].name", "sites[1].lab.subnet"], errors.Select(e => e.KeyPath));
+    }
+
+    [Fact]
+    public void A_missing_provider_is_one_error_even_with_a_provider_section()
+    {
+        var error = _files.LoadOneError(Change(TwoSites, "    provider: lab\n    lab: { subnet: 10.12.0.0/24 }", "    lab: { subnet: 10.12.0.0/24 }"));
+
+        Assert.Equal("sites[1].provider", error.KeyPath);
+        Assert.Equal("the required key 'provider' is missing", error.Problem);
+    }
+
+    [Fact]
+    public void A_subnet_under_another_key_name_is_reported_at_the_providers_section()
+    {
+        var error = _files.LoadOneError(Change(TwoSites, "    provider: lab\n    lab: { subnet: 10.12.0.0/24 }", "    provider: cloud\n    cloud: { region: eu-1, network: 10.11.0.0/16 }"));
+
+        Assert.Equal("sites[1].cloud", error.KeyPath);
+        Assert.Equal("the subnet 10.11.0.0/16 overlaps the subnet 10.11.0.0/24 of site 'berlin'", error.Problem);
     }
 }

@@ -62,6 +62,7 @@ internal static class FakeProviders
         public ObjectShape SettingsShape { get; } = new("Cloud settings.",
         [
             new Field("region", new StringShape("The region"), Required: true),
+            new Field("network", new StringShape("The site's network, under a name other than 'subnet'", Format: "cidr")),
         ]);
 
         public ProviderSiteSettings ReadSettings(IConfigSection? section, ICollection<ConfigError> errors)
@@ -71,7 +72,8 @@ internal static class FakeProviders
                 errors.Add(new ConfigError(new SourceLocation("?", 1, 1), "cloud", "a cloud site needs a 'cloud:' section", "add cloud: { region: ... }"));
                 return new Settings(null, null, null);
             }
-            return new Settings(null, null, section.GetString("region"));
+            var network = section.GetString("network") is { } text ? IPNetwork.Parse(text) : (IPNetwork?)null;
+            return new Settings(network, null, section.GetString("region"));
         }
 
         public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;

@@ -42,7 +42,7 @@ public sealed class ShapeCheckTests : IDisposable
         Assert.Equal("sites[0].workers[0].flavor", error.KeyPath);
         Assert.Equal("the required key 'flavor' is missing", error.Problem);
         Assert.Equal((7, 9), (error.Location.Line, error.Location.Column));
-        Assert.StartsWith("add 'flavor:' here (the size of the node", error.Fix, StringComparison.Ordinal);
+        Assert.Equal("add 'flavor:' here (the size of the node as the site's provider names it, e.g. small)", error.Fix);
     }
 
     [Theory]

@@ -130,4 +130,18 @@ public sealed class YamlSyntaxTests : IDisposable
         Assert.Equal([false, true], outcomes.Order());
         Assert.True(_files.Load(text).IsValid);
     }
+
+    [Fact]
+    public void An_alias_bomb_is_refused_before_it_is_expanded()
+    {
+        var lines = new List<string> { "a0: &a0 [x, x, x, x, x, x, x, x, x, x]" };
+        for (var i = 1; i < 12; i++)
+        {
+            lines.Add($"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]");
+        }
+
+        var error = _files.LoadOneError(string.Join("\n", lines) + "\n");
+
+        Assert.StartsWith("the file expands to more than 1,000,000 values", error.Problem, StringComparison.Ordinal);
+    }
 }

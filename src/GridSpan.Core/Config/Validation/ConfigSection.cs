@@ -52,6 +52,9 @@ internal sealed class ConfigSection : IConfigSection
         return _object.Written.Contains(key);
     }
 
+    /// <summary>Whether the section's shape has this key at all (providers' sections differ).</summary>
+    public bool Declares(string key) => _object.Shape.Fields.Any(f => f.Name == key);
+
     /// <summary>Whether the mapping held keys its shape does not know (already reported).</summary>
     public bool HasUnknownKeys => _object.HasUnknownKeys;
 

@@ -187,9 +187,16 @@ internal sealed class ShapeChecker(ICollection<ConfigError> errors)
 
     private static string KnownKeys(ObjectShape shape) => string.Join(", ", shape.Fields.Select(f => f.Name));
 
-    private static string Example(ObjectShape shape) =>
-        string.Join(", ", shape.Fields.Where(f => f.Required).DefaultIfEmpty(shape.Fields.FirstOrDefault()).OfType<Field>()
-            .Select(f => $"{f.Name}: ..."));
+    /// <summary>`flavor: ...` for the shape's required keys, or its first key when none is required.</summary>
+    private static string Example(ObjectShape shape)
+    {
+        var keys = shape.Fields.Where(f => f.Required).Select(f => f.Name).ToList();
+        if (keys.Count == 0 && shape.Fields.Length > 0)
+        {
+            keys.Add(shape.Fields[0].Name);
+        }
+        return string.Join(", ", keys.Select(key => $"{key}: ..."));
+    }
 
     private static string LastKey(string path)
     {

@@ -51,7 +51,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         if (root.Value("sites") is CheckedList { Items.Length: 0 } empty && !shapeErrors)
         {
             Add(empty.Location, empty.Path, "the cluster has no site",
-                "add at least one site with a master, e.g. '- { name: berlin, provider: local, master: { flavor: small } }'");
+                $"add at least one site with a master, e.g. '- {{ name: berlin, provider: {providers.Names.FirstOrDefault() ?? "..."}, master: {{ flavor: small }} }}'");
             return null;
         }
         var sections = root.Sections("sites");
@@ -90,21 +90,21 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
 
     private ProviderSiteSettings? BuildProviderSettings(ConfigSection site, string? siteName)
     {
-        var provider = site.GetString("provider");
-        foreach (var other in providers.Names.Where(n => n != provider && site.WasWritten(n)))
-        {
-            Add(site.LocationOf(other), site.PathOf(other),
-                provider is null
-                    ? $"a '{other}:' section on a site without a valid provider"
-                    : $"a '{other}:' section on a site whose provider is '{provider}'",
-                $"remove the '{other}:' section, or set 'provider: {other}'");
-        }
-        if (provider is null || providers.Find(provider) is not { } definition || site.IsInvalid(provider))
+        if (site.GetString("provider") is not { } provider || providers.Find(provider) is not { } definition)
         {
             // The shape has already reported a missing or unknown provider (listing the known ones).
             return null;
         }
-        var section = site.GetSection(provider);
+        foreach (var other in providers.Names.Where(n => n != provider && site.WasWritten(n)))
+        {
+            Add(site.LocationOf(other), site.PathOf(other), $"a '{other}:' section on a site whose provider is '{provider}'",
+                $"remove the '{other}:' section, or set 'provider: {other}'");
+        }
+        if (site.IsInvalid(provider))
+        {
+            return null;
+        }
+        var section = site.Section(provider);
         var before = errors.Count;
         var settings = definition.ReadSettings(section, errors);
         if (errors.Count > before)
@@ -114,7 +114,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         if (settings.Subnet is { } subnet)
         {
             // Providers conventionally call the key `subnet`; point there when it exists.
-            var (location, path) = section is not null && section.Has("subnet")
+            var (location, path) = section is not null && section.Declares("subnet") && section.Has("subnet")
                 ? (section.LocationOf("subnet"), section.PathOf("subnet"))
                 : (site.LocationOf(provider), site.PathOf(provider));
             _siteSubnets.Add(new SiteSubnet(subnet, location, path, siteName ?? site.KeyPath));

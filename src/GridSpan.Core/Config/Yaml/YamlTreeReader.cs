@@ -13,6 +13,9 @@ internal static partial class YamlTreeReader
 {
     private const string StringTag = "tag:yaml.org,2002:str";
 
+    /// <summary>Far above any real cluster (20 sites of many groups is a few thousand values).</summary>
+    private const long MaximumExpandedSize = 1_000_000;
+
     public static YamlNode? Read(string text, string file, ICollection<ConfigError> errors)
     {
         var parser = new Parser(new StringReader(text));
@@ -33,6 +36,13 @@ internal static partial class YamlTreeReader
             {
                 errors.Add(new ConfigError(At(file, second.Start), "(file)", "the file holds more than one YAML document",
                     "keep one cluster per file and remove the '---' line and what follows it"));
+                return null;
+            }
+            if (root.ExpandedSize > MaximumExpandedSize)
+            {
+                errors.Add(new ConfigError(root.Location, "(file)",
+                    $"the file expands to more than {MaximumExpandedSize:N0} values through its aliases",
+                    "write the values out instead of nesting aliases of aliases"));
                 return null;
             }
             return root;
