@@ -86,7 +86,8 @@ public sealed class ClusterRenderer
             {
                 packages.Add("wireguard-go");
             }
-            commands.Add("sysctl -q -w net.ipv4.ip_forward=1");
+            // Only write when needed: a container may see /proc/sys read-only while its host already set it.
+            commands.Add("[ \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 ] || sysctl -q -w net.ipv4.ip_forward=1");
             services.Add(new BundleService("wg-quick@wg0.service", [NodePaths.WireGuardConf, NodePaths.RoutesScript]));
         }
         else

@@ -63,6 +63,21 @@ public sealed class RenderTests
     }
 
     [Fact]
+    public void A_single_site_cluster_renders_without_a_tunnel_or_forwarding()
+    {
+        var plan = TestSpecs.Plan(TestSpecs.Cluster("one", TestSpecs.Site("a", null, null, master: true, TestSpecs.Group("cpu", 2, 1))));
+        var secrets = new SecretGenerator(new DeterministicRandomSource("one")).Generate(plan);
+        var nodes = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).RenderAll().ToList();
+        Assert.Equal(4, nodes.Count);
+        Assert.All(nodes, n => Assert.DoesNotContain(n.Bundle.Files, f => f.Path == NodePaths.WireGuardConf || f.Path == NodePaths.Sysctl));
+        Assert.All(nodes, n => Assert.Contains(n.Bundle.Services, s => s.Unit == "gridspan-routes.service"));
+        var dnsmasq = nodes[0].Bundle.Files.Single(f => f.Path == NodePaths.DnsmasqConf).Content;
+        Assert.DoesNotContain("10.99.", dnsmasq, StringComparison.Ordinal);
+        var routes = nodes[1].Bundle.Files.Single(f => f.Path == NodePaths.RoutesScript).Content;
+        Assert.DoesNotContain("ip route", routes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_munge_key_goes_to_slurm_nodes_only()
     {
         foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
