@@ -19,7 +19,6 @@ public sealed class SharedStorageTests : IDisposable
     private readonly DirectoryInfo _files = Directory.CreateTempSubdirectory("gridspan-storage-");
     private readonly List<string> _namespaces = [];
     private Process? _sshd;
-    private bool _createdPrivilegeDirectory;
 
     public SharedStorageTests()
     {
@@ -56,11 +55,9 @@ public sealed class SharedStorageTests : IDisposable
             "ListenAddress 10.11.0.10", $"HostKey {hostKey}", $"AuthorizedKeysFile {_files.FullName}/master/authorized_keys.d/%u",
             "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
             "StrictModes no", "PidFile none", $"Subsystem sftp {StorageRenderer.SftpServer}", ""));
-        if (!Directory.Exists("/run/sshd"))
-        {
-            Directory.CreateDirectory("/run/sshd");
-            _createdPrivilegeDirectory = true;
-        }
+        // sshd's privilege separation directory, which the openssh-server package normally provides at boot.
+        // Created when missing and left in place: other suites running at the same time may need it too.
+        Directory.CreateDirectory("/run/sshd");
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { "netns", "exec", _master, "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig })
         {
@@ -149,10 +146,6 @@ public sealed class SharedStorageTests : IDisposable
         if (Directory.Exists($"/etc/netns/{_worker}"))
         {
             Directory.Delete($"/etc/netns/{_worker}", recursive: true);
-        }
-        if (_createdPrivilegeDirectory)
-        {
-            Directory.Delete("/run/sshd");
         }
         _files.Delete(recursive: true);
     }
