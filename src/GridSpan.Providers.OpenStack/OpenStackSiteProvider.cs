@@ -18,7 +18,7 @@ namespace GridSpan.Providers.OpenStack;
 /// <summary>
 /// One OpenStack site of one cluster. Everything it creates carries the tag `gridspan:&lt;cluster&gt;`
 /// (Nova server tags, Neutron tags) except key pairs, which Nova cannot tag: they are named
-/// `gridspan.&lt;cluster&gt;.&lt;name&gt;` and found by that prefix. Key pairs belong to the user, not
+/// `gridspan_&lt;cluster&gt;_&lt;name&gt;` (Nova allows only letters, digits, _, - and space) and found by that prefix. Key pairs belong to the user, not
 /// the project, so another user of the same project does not see them.
 /// Creates are idempotent by name within the cluster: re-running after a failure reuses what exists.
 /// </summary>
@@ -58,7 +58,7 @@ public sealed class OpenStackSiteProvider : ISiteProvider
 
     internal Task<OpenStackSession> SessionAsync() => _session.Value;
 
-    public static string KeyPairPrefix(string clusterId) => $"gridspan.{clusterId}.";
+    public static string KeyPairPrefix(string clusterId) => $"gridspan_{clusterId}_";
 
     public async Task<NetworkInfo> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken)
     {
