@@ -11,6 +11,8 @@ public static class CommandTree
             "GridSpan creates and runs Slurm clusters that span several clouds or servers, " +
             "joined by an encrypted VPN, with one file system, one DNS and on-demand workers.");
         root.Subcommands.Add(Commands.VersionCommand.Create(context));
+        root.Subcommands.Add(Commands.ValidateCommand.Create(context));
+        root.Subcommands.Add(Commands.SchemaCommand.Create(context));
         return root;
     }
 }

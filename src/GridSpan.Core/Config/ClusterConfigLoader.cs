@@ -1,0 +1,71 @@
+using GridSpan.Config.Validation;
+using GridSpan.Config.Yaml;
+using GridSpan.Provision;
+
+namespace GridSpan.Config;
+
+/// <summary>
+/// Loads cluster.yaml into a <see cref="ClusterSpec"/>: YAML syntax, then the shapes of
+/// <see cref="ClusterFormat"/> (types, unknown and missing keys), then the rules that relate values
+/// to each other. Every error of the file is reported at once; bad input never throws.
+/// </summary>
+public static class ClusterConfigLoader
+{
+    /// <param name="path">The file; error locations name it as given.</param>
+    public static ConfigLoadResult Load(string path, ProviderRegistry providers)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var why = exception is FileNotFoundException or DirectoryNotFoundException ? "there is no such file" : exception.Message;
+            return new ConfigLoadResult(null,
+            [
+                new ConfigError(new SourceLocation(path, 1, 1), "(file)", $"cannot read the configuration file: {why}",
+                    "check the path given with -c/--config; examples/two-sites.yaml is a working start"),
+            ]);
+        }
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
+        return LoadText(text, path, baseDirectory, providers);
+    }
+
+    /// <param name="fileName">The name error locations show.</param>
+    /// <param name="baseDirectory">Where relative paths in the file (public keys) start.</param>
+    public static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, ProviderRegistry providers) =>
+        LoadText(text, fileName, baseDirectory, providers, HomeDirectory());
+
+    internal static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, ProviderRegistry providers, string homeDirectory)
+    {
+        var errors = new List<ConfigError>();
+        ClusterSpec? spec = null;
+        if (YamlTreeReader.Read(text, fileName, errors) is { } tree)
+        {
+            var rootShape = ClusterFormat.Root(providers);
+            if (new ShapeChecker(errors).Check(tree, rootShape, "") is CheckedObject root)
+            {
+                var shapeErrors = errors.Count > 0;
+                var keys = new PublicKeyReader(baseDirectory, homeDirectory, errors);
+                spec = new SpecBuilder(providers, keys, errors).Build(new ConfigSection(root), shapeErrors);
+            }
+        }
+        if (errors.Count > 0)
+        {
+            var ordered = errors
+                .Select((error, index) => (error, index))
+                .OrderBy(e => e.error.Location.Line)
+                .ThenBy(e => e.error.Location.Column)
+                .ThenBy(e => e.index)
+                .Select(e => e.error);
+            return new ConfigLoadResult(null, [.. ordered]);
+        }
+        return new ConfigLoadResult(spec ?? throw new InvalidOperationException("no spec and no error"), []);
+    }
+
+    private static string HomeDirectory() =>
+        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home
+            ? home
+            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+}

@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Text;
+
+namespace GridSpan.Config.Validation;
+
+/// <summary>
+/// Turns the entries of `ssh.publicKeys` into OpenSSH key lines: an entry is a key line itself or
+/// the path of a file of them (relative to the config file's directory, `~` for the home directory).
+/// </summary>
+internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory, ICollection<ConfigError> errors)
+{
+    private static readonly ImmutableArray<string> KeyTypes =
+    [
+        "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+        "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+    ];
+
+    private const string NewKeyFix = "create a key pair with 'ssh-keygen -t ed25519' and give the path of its .pub file";
+
+    public ImmutableArray<string> Read(CheckedString entry)
+    {
+        var text = entry.Value.Trim();
+        if (LooksLikeKeyLine(text))
+        {
+            return Check(text, entry, "this key line") is { } line ? [line] : [];
+        }
+
+        var path = Resolve(text);
+        string content;
+        try
+        {
+            content = File.ReadAllText(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            var why = exception switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "there is no such file",
+                UnauthorizedAccessException => "permission denied",
+                _ => exception.Message,
+            };
+            Add(entry, $"cannot read the public key file '{text}' ({path}): {why}",
+                $"check the path (relative paths start at the directory of the config file, {baseDirectory}), or {NewKeyFix}");
+            return [];
+        }
+
+        if (content.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            Add(entry, $"'{text}' is a private key", "give the public key instead: the file of the same name ending in .pub");
+            return [];
+        }
+        var lines = content.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        if (lines.Count == 0)
+        {
+            Add(entry, $"the public key file '{text}' ({path}) holds no key", NewKeyFix);
+            return [];
+        }
+        var keys = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (Check(lines[i], entry, $"key {i + 1} of '{text}'") is { } line)
+            {
+                keys.Add(line);
+            }
+        }
+        return keys.ToImmutable();
+    }
+
+    private string Resolve(string path)
+    {
+        if (path == "~")
+        {
+            return homeDirectory;
+        }
+        if (path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            return Path.Combine(homeDirectory, path[2..]);
+        }
+        return Path.GetFullPath(path, baseDirectory);
+    }
+
+    private static bool LooksLikeKeyLine(string text) =>
+        text.Contains(' ', StringComparison.Ordinal) && KeyTypes.Any(t => text.StartsWith(t + " ", StringComparison.Ordinal));
+
+    /// <summary>Checks `type base64 [comment]`, and that the base64 blob names the same key type.</summary>
+    private string? Check(string line, CheckedString entry, string what)
+    {
+        var parts = line.Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length >= 2 && KeyTypes.Contains(parts[0]) && BlobType(parts[1]) == parts[0])
+        {
+            return line;
+        }
+        Add(entry, $"{what} is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment' or another OpenSSH key type)",
+            $"give a .pub file written by ssh-keygen, or {NewKeyFix}");
+        return null;
+    }
+
+    private static string? BlobType(string base64)
+    {
+        var bytes = new byte[base64.Length];
+        if (!Convert.TryFromBase64String(base64, bytes, out var length) || length < 4)
+        {
+            return null;
+        }
+        var typeLength = BinaryPrimitives.ReadInt32BigEndian(bytes);
+        return typeLength > 0 && typeLength <= length - 4 ? Encoding.ASCII.GetString(bytes, 4, typeLength) : null;
+    }
+
+    private void Add(CheckedString entry, string problem, string fix) =>
+        errors.Add(new ConfigError(entry.Location, entry.Path, problem, fix));
+}

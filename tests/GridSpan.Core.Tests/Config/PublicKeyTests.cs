@@ -1,0 +1,114 @@
+namespace GridSpan.Core.Tests.Config;
+
+public sealed class PublicKeyTests : IDisposable
+{
+    private readonly ConfigTestFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static string WithKeys(string keys) => $"ssh: {{ publicKeys: [{keys}] }}\n" + ConfigTestFiles.Minimal;
+
+    [Fact]
+    public void A_path_relative_to_the_config_files_directory_is_read()
+    {
+        _files.Write("keys/admin.pub", ConfigTestFiles.Ed25519Key + "\n");
+
+        var spec = _files.LoadValid(WithKeys("keys/admin.pub"));
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key], spec.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void A_tilde_path_is_read_from_the_home_directory()
+    {
+        _files.Write("home/.ssh/id_ed25519.pub", ConfigTestFiles.Ed25519Key + "\n");
+
+        var spec = _files.LoadValid(WithKeys("~/.ssh/id_ed25519.pub"));
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key], spec.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void An_absolute_path_is_read_as_is()
+    {
+        var path = _files.Write("elsewhere/key.pub", ConfigTestFiles.RsaKey + "\n");
+
+        var spec = _files.LoadValid(WithKeys($"'{path}'"));
+
+        Assert.Equal<string>([ConfigTestFiles.RsaKey], spec.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void A_key_line_may_be_given_instead_of_a_path()
+    {
+        var spec = _files.LoadValid(WithKeys($"'{ConfigTestFiles.RsaKey}'"));
+
+        Assert.Equal<string>([ConfigTestFiles.RsaKey], spec.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void Every_key_of_a_file_is_taken_and_duplicates_are_dropped()
+    {
+        _files.Write("team.pub", $"# the team\n{ConfigTestFiles.Ed25519Key}\n\n{ConfigTestFiles.RsaKey}\n");
+        _files.Write("alice.pub", ConfigTestFiles.Ed25519Key);
+
+        var spec = _files.LoadValid(WithKeys("team.pub, alice.pub"));
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key, ConfigTestFiles.RsaKey], spec.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void A_missing_key_file_is_an_error_naming_where_it_was_looked_for()
+    {
+        var error = _files.LoadOneError(WithKeys("keys/none.pub"));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.Equal($"cannot read the public key file 'keys/none.pub' ({Path.Combine(_files.Directory, "keys/none.pub")}): there is no such file", error.Problem);
+        Assert.Contains("ssh-keygen -t ed25519", error.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_private_key_is_refused_without_quoting_it()
+    {
+        const string secret = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ";
+        _files.Write("id_ed25519", $"-----BEGIN OPENSSH PRIVATE KEY-----\n{secret}\n-----END OPENSSH PRIVATE KEY-----\n");
+
+        var error = _files.LoadOneError(WithKeys("id_ed25519"));
+
+        Assert.Equal("'id_ed25519' is a private key", error.Problem);
+        Assert.DoesNotContain(secret, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hello world")]
+    [InlineData("ssh-ed25519 not-base64!")]
+    [InlineData("ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIAABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f mismatched-type")]
+    public void A_file_that_holds_no_openssh_key_is_an_error(string content)
+    {
+        _files.Write("odd.pub", content + "\n");
+
+        var error = _files.LoadOneError(WithKeys("odd.pub"));
+
+        Assert.Equal("key 1 of 'odd.pub' is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment' or another OpenSSH key type)", error.Problem);
+    }
+
+    [Fact]
+    public void An_empty_key_file_is_an_error()
+    {
+        _files.Write("empty.pub", "\n# nothing\n");
+
+        var error = _files.LoadOneError(WithKeys("empty.pub"));
+
+        Assert.StartsWith("the public key file 'empty.pub'", error.Problem, StringComparison.Ordinal);
+        Assert.EndsWith("holds no key", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_bad_key_entry_gets_its_own_error()
+    {
+        var errors = _files.LoadErrors(WithKeys("a.pub, b.pub"));
+
+        Assert.Equal(["ssh.publicKeys[0]", "ssh.publicKeys[1]"], errors.Select(e => e.KeyPath));
+    }
+}
