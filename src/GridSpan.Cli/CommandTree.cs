@@ -13,6 +13,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.VersionCommand.Create(context));
         root.Subcommands.Add(Commands.ValidateCommand.Create(context));
         root.Subcommands.Add(Commands.SchemaCommand.Create(context));
+        root.Subcommands.Add(Commands.CheckCommand.Create(context));
         return root;
     }
 }

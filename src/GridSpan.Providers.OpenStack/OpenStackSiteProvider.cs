@@ -126,6 +126,20 @@ public sealed class OpenStackSiteProvider : ISiteProvider
         return new NetworkInfo(network.Id, network.Name, subnet.Id, IPNetwork.Parse(subnet.Text("cidr")!), mtu, routerId);
     }
 
+    /// <summary>The existing network and subnet the settings name (`network:`), without changing anything.</summary>
+    internal async Task<NetworkInfo> FindExistingNetworkAsync(CancellationToken cancellationToken)
+    {
+        var neutron = (await _session.Value.ConfigureAwait(false)).Neutron;
+        return await ExistingNetworkAsync(neutron, _settings.Network!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The name of the external network floating IPs come from, or null when there is none and none is required.</summary>
+    internal async Task<string?> FindExternalNetworkAsync(bool required, CancellationToken cancellationToken)
+    {
+        var neutron = (await _session.Value.ConfigureAwait(false)).Neutron;
+        return (await ExternalNetworkAsync(neutron, required, cancellationToken).ConfigureAwait(false))?.Name;
+    }
+
     private async Task<NetworkInfo> ExistingNetworkAsync(NeutronClient neutron, string name, CancellationToken cancellationToken)
     {
         var network = await neutron.FindAsync("networks", name, null, cancellationToken).ConfigureAwait(false)
