@@ -37,6 +37,9 @@ internal sealed class OpenStackSession : IDisposable
 
     public string Site => _api.Site;
 
+    /// <summary>The current token, for tests that call Keystone directly. Never log it.</summary>
+    internal ValueTask<string> TokenForTestsAsync(CancellationToken cancellationToken) => _keystone.TokenAsync(false, cancellationToken);
+
     /// <summary>Authenticates and finds the compute, network and image endpoints for the cloud's region and interface.</summary>
     public static async Task<OpenStackSession> OpenAsync(string site, CloudConfig cloud, HttpMessageHandler? handler, RetrySettings retry, CancellationToken cancellationToken)
     {
