@@ -32,7 +32,7 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
         [
             new Field("cloud", new StringShape("The entry of clouds.yaml (and secure.yaml) that holds the cloud's endpoint and credentials."), Required: true),
             new Field("network", new StringShape("An existing network (name or id) for the site's nodes; when absent GridSpan creates one.")),
-            new Field("subnet", new StringShape("With `network`: the subnet to use (name or id). Without it: the IPv4 subnet to create, e.g. 10.20.0.0/24.")),
+            new Field("subnet", new StringShape("With `network`: which of its subnets to use (name or id); its only IPv4 subnet when absent.")),
             new Field("cidr", new StringShape("The IPv4 subnet of the network GridSpan creates, e.g. 10.20.0.0/24; chosen by the planner when absent.", Format: "cidr")),
             new Field("externalNetwork", new StringShape("The external network for floating IPs and the router (name or id); the cloud's only external network when absent.")),
             new Field("securityGroups", new ListShape("Existing security groups (names or ids) added to every node's port.", new StringShape("A security group name or id."))),
@@ -59,19 +59,13 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
         var network = section.GetString("network");
         var subnet = section.GetString("subnet");
         IPNetwork? cidr = null;
-        var cidrKey = "cidr";
+        const string cidrKey = "cidr";
         var cidrText = section.GetString("cidr");
         if (network is null && subnet is not null)
         {
-            // Without an existing network, `subnet` is the subnet to create.
-            if (cidrText is not null)
-            {
-                errors.Add(new ConfigError(section.LocationOf("subnet"), section.PathOf("subnet"),
-                    "`subnet` and `cidr` both give the subnet to create", "keep only `cidr`"));
-            }
-            cidrText = subnet;
-            cidrKey = "subnet";
-            subnet = null;
+            errors.Add(new ConfigError(section.LocationOf("subnet"), section.PathOf("subnet"),
+                "`subnet` names a subnet of an existing network, but `network` is not set",
+                "add `network:` with the existing network, or write the subnet to create as `cidr:`"));
         }
         if (cidrText is not null)
         {
