@@ -358,7 +358,7 @@ public sealed class OpenStackSiteProvider : ISiteProvider
         ArgumentNullException.ThrowIfNull(request);
         var session = await _session.Value.ConfigureAwait(false);
         var tag = ClusterTag.For(request.ClusterId);
-        var existing = (await session.Nova.ListServersAsync(tag, cancellationToken).ConfigureAwait(false))
+        var existing = (await session.Nova.ListServersAsync(tag, cancellationToken, request.Name).ConfigureAwait(false))
             .FirstOrDefault(s => s.Name == request.Name && s.Status != "ERROR");
         if (existing is not null)
         {

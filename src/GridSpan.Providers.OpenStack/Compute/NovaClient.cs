@@ -99,9 +99,11 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
         return server.Status == "DELETED" ? null : server;
     }
 
-    public async Task<ImmutableArray<NovaServer>> ListServersAsync(string tag, CancellationToken cancellationToken)
+    /// <summary>Servers with the tag; only those named exactly <paramref name="name"/> when given (Nova filters names by regex).</summary>
+    public async Task<ImmutableArray<NovaServer>> ListServersAsync(string tag, CancellationToken cancellationToken, string? name = null)
     {
-        var body = await GetAsync($"servers/detail?tags={Escape(tag)}&limit=1000", $"list servers tagged {tag}", cancellationToken).ConfigureAwait(false);
+        var byName = name is null ? "" : "&name=" + Escape("^" + System.Text.RegularExpressions.Regex.Escape(name) + "$");
+        var body = await GetAsync($"servers/detail?tags={Escape(tag)}{byName}&limit=1000", $"list servers tagged {tag}", cancellationToken).ConfigureAwait(false);
         return [.. body.GetProperty("servers").EnumerateArray().Select(ParseServer).Where(s => s.Status != "DELETED")];
     }
 
