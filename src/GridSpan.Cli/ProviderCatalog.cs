@@ -8,5 +8,6 @@ public static class ProviderCatalog
     public static IReadOnlyList<IProviderDefinition> All() =>
     [
         new Providers.Local.LocalProviderDefinition(),
+        new Providers.OpenStack.OpenStackProviderDefinition(),
     ];
 }

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using GridSpan.Common;
+using GridSpan.Config;
+using GridSpan.Providers.OpenStack.Check;
+using GridSpan.Providers.OpenStack.Clouds;
+
+namespace GridSpan.Cli.Commands;
+
+/// <summary>
+/// `gridspan check -c FILE`: asks each cloud, before anything is created, whether the cluster fits:
+/// credentials, images, flavors, networks and quotas. Lists every problem at once.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<FileInfo>("--config", "-c")
+        {
+            Description = "The cluster configuration file (cluster.yaml) to check against its clouds.",
+            HelpName = "FILE",
+            Required = true,
+        };
+        var command = new Command("check",
+            "Ask each site's cloud whether the cluster fits before creating anything: the cloud answers and accepts the " +
+            "credentials, images and flavors exist, the network exists or can be created, and the quotas cover the cluster " +
+            "at its largest (on-demand nodes included). Prints every finding; exits " +
+            $"{(int)ExitCode.ProviderFailure} when there is any problem, {(int)ExitCode.InvalidConfig} when the file is invalid.")
+        {
+            config,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context,
+            ct => CheckAsync(context, parseResult.GetValue(config)!.ToString(), ct), cancellationToken));
+        return command;
+    }
+
+    private static async Task<ExitCode> CheckAsync(CliContext context, string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            throw GridSpanException.NotFound($"the configuration file '{path}' does not exist",
+                "check the path given with -c/--config");
+        }
+        var result = ClusterConfigLoader.Load(path, context.Providers);
+        if (result.Spec is not { } spec)
+        {
+            ConfigErrorReport.Write(context.Error, path, result);
+            return ExitCode.InvalidConfig;
+        }
+        var findings = await new OpenStackCheck(CloudsFileLocator.Default).CheckClusterAsync(spec, cancellationToken).ConfigureAwait(false);
+        var output = context.Out.Profile.Out.Writer;
+        foreach (var site in spec.Sites.Where(s => s.Provider != "openstack"))
+        {
+            output.WriteLine($"  -  site '{site.Name}': nothing to ask ahead for provider '{site.Provider}'");
+        }
+        foreach (var finding in findings)
+        {
+            output.WriteLine($"{(finding.Ok ? "  ok" : "FAIL")} site '{finding.Site}': {finding.Text}");
+            if (finding.Fix is not null)
+            {
+                output.WriteLine($"       fix: {finding.Fix}");
+            }
+        }
+        var problems = findings.Count(f => !f.Ok);
+        if (problems == 0)
+        {
+            output.WriteLine($"{path}: every check passed");
+            return ExitCode.Success;
+        }
+        context.Error.Profile.Out.Writer.WriteLine($"{path}: {problems} problem{(problems == 1 ? "" : "s")} found");
+        return ExitCode.ProviderFailure;
+    }
+}

@@ -1,0 +1,39 @@
+namespace GridSpan.Providers.OpenStack.Clouds;
+
+/// <summary>
+/// Finds clouds.yaml and secure.yaml where the OpenStack client looks: the file named by
+/// OS_CLIENT_CONFIG_FILE (OS_CLIENT_SECURE_FILE), then the current directory,
+/// ~/.config/openstack/ and /etc/openstack/. The first file found wins (files are not merged,
+/// as in openstacksdk); secure.yaml is merged into it entry by entry.
+/// </summary>
+public sealed class CloudsFileLocator(Func<string, string?> environment, string currentDirectory, string homeDirectory)
+{
+    public static CloudsFileLocator Default { get; } = new(
+        Environment.GetEnvironmentVariable,
+        Environment.CurrentDirectory,
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    public IReadOnlyList<string> CloudsCandidates() => Candidates("OS_CLIENT_CONFIG_FILE", "clouds");
+
+    public IReadOnlyList<string> SecureCandidates() => Candidates("OS_CLIENT_SECURE_FILE", "secure");
+
+    public string? FindClouds() => CloudsCandidates().FirstOrDefault(File.Exists);
+
+    public string? FindSecure() => SecureCandidates().FirstOrDefault(File.Exists);
+
+    private List<string> Candidates(string variable, string stem)
+    {
+        var list = new List<string>();
+        if (environment(variable) is { Length: > 0 } explicitFile)
+        {
+            list.Add(explicitFile);
+        }
+        var xdg = environment("XDG_CONFIG_HOME") is { Length: > 0 } x ? x : Path.Combine(homeDirectory, ".config");
+        foreach (var directory in new[] { currentDirectory, Path.Combine(xdg, "openstack"), "/etc/openstack" })
+        {
+            list.Add(Path.Combine(directory, stem + ".yaml"));
+            list.Add(Path.Combine(directory, stem + ".yml"));
+        }
+        return list;
+    }
+}
