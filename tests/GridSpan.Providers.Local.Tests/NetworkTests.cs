@@ -26,8 +26,8 @@ public sealed class NetworkTests
         var gaPublic = await sites.FloatingAsync(ga);
         var gbPublic = await sites.FloatingAsync(gb);
 
-        Assert.Equal("1500", await sites.RunCheckedAsync(a1, "cat /sys/class/net/eth0/mtu"));
-        Assert.Equal("1400", await sites.RunCheckedAsync(b1, "cat /sys/class/net/eth0/mtu"));
+        Assert.Equal("1500", await sites.RunCheckedAsync(a1, "ip -o link show eth0 | sed -E 's/.* mtu ([0-9]+) .*/\\1/'"));
+        Assert.Equal("1400", await sites.RunCheckedAsync(b1, "ip -o link show eth0 | sed -E 's/.* mtu ([0-9]+) .*/\\1/'"));
         Assert.True(await sites.PingsAsync(b1, gb.Address), "a server reaches its own site");
         Assert.False(await sites.PingsAsync(b1, a1.Address), "site B must not reach site A's private addresses by itself");
 

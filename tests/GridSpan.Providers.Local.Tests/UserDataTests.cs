@@ -22,7 +22,7 @@ public sealed class UserDataTests
             """);
 
         Assert.Equal("worker-1", data.Hostname);
-        Assert.Equal(["ssh-ed25519 AAAA test"], data.AuthorizedKeys);
+        Assert.Equal("ssh-ed25519 AAAA test", Assert.Single(data.AuthorizedKeys));
         Assert.Contains("chmod 0600 '/etc/gridspan/role'", data.FilesScript(), StringComparison.Ordinal);
         Assert.Contains(Convert.ToBase64String("worker"u8.ToArray()), data.FilesScript(), StringComparison.Ordinal);
         Assert.Equal("set -e\necho one\n'touch' '/tmp/it'\\''s here'\n", data.CommandsScript());

@@ -67,6 +67,8 @@ internal static class ImageFinishing
         [Service]
         Type=oneshot
         ExecStart=/usr/local/sbin/gridspan-user-data commands
+        # Like cloud-init's runcmd: what the commands start in the background keeps running.
+        KillMode=process
 
         [Install]
         WantedBy=multi-user.target

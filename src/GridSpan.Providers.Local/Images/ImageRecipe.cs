@@ -24,7 +24,7 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "nfs-ganesha", "nfs-ganesha-vfs", "rpcbind", "libnfs-utils", "sshfs", "fuse3",
         // MPI and measuring
         "openmpi-bin", "iperf3",
-    ], RecipeVersion: 1);
+    ], RecipeVersion: 2);
 
     /// <summary>Services the packages enable that a node must not start until its role is configured.</summary>
     public static ImmutableArray<string> DisabledServices { get; } =

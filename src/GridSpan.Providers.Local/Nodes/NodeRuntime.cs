@@ -194,7 +194,8 @@ public sealed class NodeRuntime(LocalCloudOptions options, Names names, Commands
             script.Append(CultureInfo.InvariantCulture, $"echo $$ > {cgroup}/cgroup.procs\n");
         }
         script.Append(CultureInfo.InvariantCulture, $"""
-            exec systemd-nspawn --boot --register=no --keep-unit --quiet \
+            # nspawn starts inside the node's namespace too, so the node's /sys shows its own network devices.
+            exec nsenter --net={Names.NetnsPath(netns)} systemd-nspawn --boot --register=no --keep-unit --quiet \
               --directory={root} --machine={hostname} --hostname={hostname} \
               --network-namespace-path={Names.NetnsPath(netns)} \
               --resolv-conf=off --timezone=off --link-journal=no --console=read-only \
