@@ -440,26 +440,37 @@ public sealed class LocalCloud
         return server;
     }
 
-    /// <summary>Waits until the server is active (SSH answers) or failed.</summary>
+    /// <summary>Waits until the server is active (SSH answers) or failed. Polls the node itself, not the state file.</summary>
     public async Task<ServerRecord> WaitActiveAsync(string serverId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var record = state.Servers.FirstOrDefault(s => s.Id == serverId) ?? throw NotFound("server", serverId);
+        var port = state.Ports.First(p => p.Id == record.PortId);
+        var ssh = new IPEndPoint(IPAddress.Parse(port.Address), 22);
+        var netns = Names.NetnsPath(Names.Node(serverId));
         while (true)
         {
-            var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false) ?? throw NotFound("server", serverId);
-            if (server.Status == ServerStatusText.Active)
+            var alive = record.Pid is { } pid && record.StartTicks is { } ticks && Processes.IsAlive(pid, ticks);
+            if (!alive || record.Status != ServerStatusText.Building
+                || await NetnsSocket.AnswersAsync(netns, ssh, "SSH-", TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false))
             {
-                return server;
-            }
-            if (server.Status == ServerStatusText.Error)
-            {
-                throw GridSpanException.Provider("local", $"server {server.Name} failed: {server.Fault}");
+                var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false) ?? throw NotFound("server", serverId);
+                if (server.Status == ServerStatusText.Active)
+                {
+                    return server;
+                }
+                if (server.Status == ServerStatusText.Error)
+                {
+                    throw GridSpanException.Provider("local", $"server {server.Name} failed: {server.Fault}");
+                }
+                record = server;
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw GridSpanException.Provider("local", $"server {server.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}");
+                throw GridSpanException.Provider("local", $"server {record.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}");
             }
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 
