@@ -60,6 +60,47 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Through_the_api_a_master_creates_an_on_demand_server_sees_it_boot_and_deletes_it()
+    {
+        await using var test = await TestCloud.CreateAsync();
+        var sites = new Sites(test, "c-elastic");
+        var site = await sites.NetworkAsync("site", "10.73.0.0/24", 1500);
+        var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
+        await sites.BootAsync("master", site, group);
+        using var http = WorldClient(test);
+        await WaitForApiAsync(http);
+        await using var api = new Api.LocalApiSiteProvider(test.Cloud.ApiCredentials(), "site", WorldHandler(test));
+        var none = CancellationToken.None;
+
+        var port = await api.CreatePortAsync(new Provision.PortRequest("w1", "c-elastic", site.Id, null, [group.Id], []), none);
+        var created = await api.CreateServerAsync(new Provision.ServerRequest("w1", "c-elastic", "debian-12", "tiny", port.Id, "test-key",
+            "#cloud-config\nwrite_files:\n  - path: /etc/gridspan-role\n    content: worker\n", System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty), none);
+        Provision.ServerInfo? server = created;
+        for (var i = 0; i < 300 && server?.Status == Provision.ServerStatus.Building; i++)
+        {
+            await Task.Delay(100);
+            server = await api.GetServerAsync(created.Id, none);
+        }
+
+        Assert.Equal(Provision.ServerStatus.Active, server?.Status);
+        Assert.Equal([port.Address], server!.Addresses.ToArray());
+        Assert.Equal(2, server.HostKeys.Length);
+        var node = new Node(created.Id, "w1", port, site);
+        Assert.Equal("worker", await sites.RunCheckedAsync(node, "cat /etc/gridspan-role"));
+        Assert.Equal("w1", await sites.RunCheckedAsync(node, "hostname"));
+
+        await api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Server, created.Id, "w1", "c-elastic"), none);
+        await api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Port, port.Id, "w1", "c-elastic"), none);
+
+        Assert.Null(await api.GetServerAsync(created.Id, none));
+        Assert.DoesNotContain(await api.ListAsync("c-elastic", none), r => r.Name == "w1");
+        Assert.False(File.Exists(Cloud.Names.NetnsPath(test.Cloud.Names.Node(created.Id))), "the server's namespace is gone");
+        var refused = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
+            api.CreatePortAsync(new Provision.PortRequest("w2", "c-elastic", "no-such-network", null, [], []), none));
+        Assert.Equal("site 'site': the local cloud API refused the request (404): there is no network 'no-such-network' in the local cloud", refused.Message);
+    }
+
+    [Fact]
     public async Task A_create_beyond_the_quota_fails_with_a_clear_error()
     {
         await using var test = await TestCloud.CreateAsync();
@@ -78,10 +119,13 @@ public sealed class ApiTests
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     /// <summary>An HTTP client whose connections start inside the test cloud's world namespace (the host has no route there).</summary>
-    private static HttpClient WorldClient(TestCloud test)
+    private static HttpClient WorldClient(TestCloud test) =>
+        new(WorldHandler(test)) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
+
+    private static SocketsHttpHandler WorldHandler(TestCloud test)
     {
         var world = Cloud.Names.NetnsPath(test.Cloud.Names.World);
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
@@ -90,7 +134,6 @@ public sealed class ApiTests
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
-        return new HttpClient(handler) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private static async Task WaitForApiAsync(HttpClient http)

@@ -44,6 +44,9 @@ public sealed class LocalCloud
 
     public Uri ApiUri => new($"http://{Options.ApiAddress}:{Options.ApiPort}/");
 
+    /// <summary>What a cluster's master needs to call the API (a secret: write it 0600, to the master only).</summary>
+    public Api.LocalApiCredentials ApiCredentials() => new(ApiUri, File.ReadAllText(TokenPath).Trim());
+
     // ---------------------------------------------------------------- host and world
 
     public async Task PreflightAsync(CancellationToken cancellationToken)
@@ -486,6 +489,33 @@ public sealed class LocalCloud
         }
         return await Commands.Runner.RunAsync(new CommandRequest("nsenter",
             ["-t", init.Value.ToString(CultureInfo.InvariantCulture), "-a", "/bin/sh", "-c", script]), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server as the provider contract describes it: status, fixed and floating address, host keys.</summary>
+    public async Task<ServerInfo?> DescribeServerAsync(string serverId, CancellationToken cancellationToken)
+    {
+        var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false);
+        if (server is null)
+        {
+            return null;
+        }
+        var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = new List<IPAddress>();
+        if (state.Ports.FirstOrDefault(p => p.Id == server.PortId) is { } port)
+        {
+            addresses.Add(IPAddress.Parse(port.Address));
+        }
+        if (state.FloatingIps.FirstOrDefault(f => f.PortId == server.PortId) is { } floating)
+        {
+            addresses.Add(IPAddress.Parse(floating.Address));
+        }
+        var status = server.Status switch
+        {
+            ServerStatusText.Active => ServerStatus.Active,
+            ServerStatusText.Error => ServerStatus.Error,
+            _ => ServerStatus.Building,
+        };
+        return new ServerInfo(server.Id, server.Name, status, [.. addresses], [.. server.HostKeys], server.Fault);
     }
 
     // ---------------------------------------------------------------- floating addresses
