@@ -60,15 +60,37 @@ public sealed class ApiTests
     }
 
     [Fact]
-    public async Task Through_the_api_a_master_creates_an_on_demand_server_sees_it_boot_and_deletes_it()
+    public async Task The_host_reaches_the_master_by_its_floating_address_and_through_the_api_creates_boots_and_deletes_an_on_demand_server()
     {
         await using var test = await TestCloud.CreateAsync();
         var sites = new Sites(test, "c-elastic");
         var site = await sites.NetworkAsync("site", "10.73.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
-        await sites.BootAsync("master", site, group);
+        var master = await sites.BootAsync("master", site, group);
+        var masterPublic = await sites.FloatingAsync(master);
         using var http = WorldClient(test);
         await WaitForApiAsync(http);
+
+        // The host reaches the master's floating address only through `gridspan localcloud connect` (no route, no interface).
+        var knownHosts = Path.Combine(test.Directory, "known_hosts");
+        var masterInfo = await sites.Provider.GetServerAsync(master.ServerId, CancellationToken.None);
+        await File.WriteAllLinesAsync(knownHosts, masterInfo!.HostKeys.Select(k => $"{masterPublic} {k}"));
+        var cli = Path.Combine(AppContext.BaseDirectory, "gridspan.dll");
+        var ssh = await new Common.ProcessCommandRunner().RunAsync(new Common.CommandRequest("ssh",
+        [
+            "-i", test.PrivateKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}",
+            "-o", $"ProxyCommand=dotnet {cli} localcloud connect %h %p", $"root@{masterPublic}", "hostname",
+        ])
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["GRIDSPAN_LOCALCLOUD_STATE"] = test.Cloud.Options.StateDirectory,
+                ["GRIDSPAN_LOCALCLOUD_PREFIX"] = test.Cloud.Options.Prefix,
+            },
+        }, CancellationToken.None);
+        Assert.True(ssh.Succeeded, ssh.StandardError);
+        Assert.Equal("master", ssh.StandardOutput.Trim());
+
         await using var api = new Api.LocalApiSiteProvider(test.Cloud.ApiCredentials(), "site", WorldHandler(test));
         var none = CancellationToken.None;
 
