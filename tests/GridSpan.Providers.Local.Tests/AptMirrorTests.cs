@@ -38,3 +38,17 @@ public sealed class AptMirrorTests : IDisposable
         Assert.Equal("http://one.example/debian", AptMirror.Find("bookworm", _directory));
     }
 }
+
+public sealed class NamesTests
+{
+    [Theory]
+    [InlineData("gslc-world", true)]
+    [InlineData("gslc-r-0a1b2c3d", true)]
+    [InlineData("gslc-n-0a1b2c3d", true)]
+    [InlineData("gslc-probe", true)]
+    [InlineData("gslc-plan-980-6d632e", false)]
+    [InlineData("gslc-n-0a1b2c3d-x", false)]
+    [InlineData("gslcx-world", false)]
+    public void Down_sweeps_only_namespaces_of_exactly_its_own_shapes(string name, bool own) =>
+        Assert.Equal(own, new Cloud.Names("gslc").IsOwnNamespace(name));
+}

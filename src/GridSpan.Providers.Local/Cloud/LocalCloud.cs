@@ -695,8 +695,9 @@ public sealed class LocalCloud
             await RemoveSiteNetworkAsync(network.Id).ConfigureAwait(false);
         }
         // Namespaces named with this cloud's prefix that the state forgot (an interrupted create).
+        // Only names of exactly the shapes this cloud gives (never a mere prefix match: other tools' names may look alike).
         var leftovers = Directory.Exists("/run/netns")
-            ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).Where(n => n!.StartsWith(Names.Prefix + "-", StringComparison.Ordinal)).ToList()
+            ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).Where(n => Names.IsOwnNamespace(n!)).ToList()
             : [];
         foreach (var netns in leftovers.Where(n => n != Names.World))
         {
