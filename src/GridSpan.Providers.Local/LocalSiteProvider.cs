@@ -66,6 +66,16 @@ public sealed class LocalSiteProvider(LocalCloud cloud, string siteName) : ISite
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// The files a cluster's master needs to call this cloud for on-demand nodes (path → content; a secret:
+    /// write 0600, to the master only). With them, the `local` provider on the master talks to the API.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CredentialFilesForMaster() =>
+        new Dictionary<string, string>
+        {
+            [Api.LocalApiCredentials.DefaultPath] = System.Text.Json.JsonSerializer.Serialize(Cloud.ApiCredentials(), Api.ApiServer.JsonOptions),
+        };
+
     private static PortInfo ToInfo(PortRecord port) =>
         new(port.Id, port.Name, IPAddress.Parse(port.Address), port.Mac, [.. port.AllowedAddressPairs.Select(IPNetwork.Parse)]);
 

@@ -91,7 +91,23 @@ public sealed class ApiTests
         Assert.True(ssh.Succeeded, ssh.StandardError);
         Assert.Equal("master", ssh.StandardOutput.Trim());
 
-        await using var api = new Api.LocalApiSiteProvider(test.Cloud.ApiCredentials(), "site", WorldHandler(test));
+        // What the configurator would put on the master, read back the way the provider on the master reads it.
+        var (path, content) = sites.Provider.CredentialFilesForMaster().Single();
+        Assert.Equal("/etc/gridspan/local-cloud-api.json", path);
+        var credentialsFile = Path.Combine(test.Directory, "local-cloud-api.json");
+        await File.WriteAllTextAsync(credentialsFile, content);
+        Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", credentialsFile);
+        Api.LocalApiCredentials credentials;
+        try
+        {
+            credentials = Api.LocalApiCredentials.Find()!;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", null);
+        }
+        Assert.Equal(test.Cloud.ApiUri, credentials.Url);
+        await using var api = new Api.LocalApiSiteProvider(credentials, "site", WorldHandler(test));
         var none = CancellationToken.None;
 
         var port = await api.CreatePortAsync(new Provision.PortRequest("w1", "c-elastic", site.Id, null, [group.Id], []), none);
