@@ -662,6 +662,19 @@ public sealed class LocalCloud
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes every resource tagged with the cluster's id, in dependency order (servers before ports, ...).</summary>
+    public async Task<int> DeleteByTagAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var resources = await ListAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        foreach (var kind in resources.Select(r => r.Kind).Distinct().Order())
+        {
+            await Parallel.ForEachAsync(resources.Where(r => r.Kind == kind),
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (resource, token) => await DeleteAsync(resource.Kind, resource.Id, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        return resources.Length;
+    }
+
     /// <summary>
     /// Removes everything this local cloud created: servers (their processes by PID, mounts, cgroups,
     /// namespaces), routers, bridges, the world namespace, the API server, and the state.
