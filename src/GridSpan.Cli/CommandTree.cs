@@ -16,6 +16,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.PlanCommand.Create(context));
         root.Subcommands.Add(Commands.RenderCommand.Create(context));
         root.Subcommands.Add(Commands.CheckCommand.Create(context));
+        root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
         return root;
     }
 }
