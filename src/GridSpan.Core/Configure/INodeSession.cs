@@ -11,7 +11,7 @@ public interface INodeSession
     string NodeName { get; }
 
     /// <summary>
-    /// Runs <paramref name="command"/> with /bin/sh on the node and returns its result whatever its exit code.
+    /// Runs <paramref name="command"/> with /bin/sh as root on the node and returns its result whatever its exit code.
     /// Secrets go in <paramref name="standardInput"/>, never in the command. Throws a
     /// <see cref="GridSpanException"/> when the node cannot be reached at all.
     /// </summary>

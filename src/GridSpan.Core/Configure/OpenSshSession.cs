@@ -5,7 +5,8 @@ namespace GridSpan.Configure;
 /// <summary>
 /// Runs commands on a node with the OpenSSH client, through the cluster's ssh_config (pinned host
 /// keys, the cluster key, the jump host, a multiplexed connection). The command travels as one
-/// argument to "sh -c"; input, secrets included, travels on stdin.
+/// argument to "sh -c", run as root (through "sudo -n" for other users); input, secrets included,
+/// travels on stdin.
 /// </summary>
 internal sealed class OpenSshSession : INodeSession
 {
@@ -33,7 +34,9 @@ internal sealed class OpenSshSession : INodeSession
 
     internal Task<CommandResult> RunRawAsync(string command, string? standardInput, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var request = new CommandRequest("ssh", ["-F", _transport.ConfigFile, "-T", Target.NodeName, "--", "sh -c " + ShellQuote.Quote(command)])
+        // Converging needs root; other users (a cloud image's default user) get it through sudo without a password.
+        var remote = (Target.User == "root" ? "" : "sudo -n ") + "sh -c " + ShellQuote.Quote(command);
+        var request = new CommandRequest("ssh", ["-F", _transport.ConfigFile, "-T", Target.NodeName, "--", remote])
         {
             StandardInput = standardInput,
             Timeout = timeout,

@@ -55,15 +55,15 @@ internal sealed class SshLab : IAsyncDisposable
     }
 
     /// <summary>Starts an sshd in the servers namespace on <paramref name="listenAddress"/> and returns a target pinning its fresh host key.</summary>
-    public async Task<SshTarget> StartServerAsync(string nodeName, string listenAddress = ServerAddress)
+    public async Task<SshTarget> StartServerAsync(string nodeName, string listenAddress = ServerAddress, IEnumerable<string>? extraConfig = null)
     {
-        var server = await PrepareServerAsync(nodeName, listenAddress);
+        var server = await PrepareServerAsync(nodeName, listenAddress, extraConfig);
         await server.StartAsync();
         return server.Target;
     }
 
     /// <summary>An sshd with its host key and config ready but not started yet (a node still booting).</summary>
-    public async Task<TestSshServer> PrepareServerAsync(string nodeName, string listenAddress = ServerAddress)
+    public async Task<TestSshServer> PrepareServerAsync(string nodeName, string listenAddress = ServerAddress, IEnumerable<string>? extraConfig = null)
     {
         var port = Interlocked.Increment(ref _nextPort);
         var serverDirectory = Path.Combine(Directory, nodeName);
@@ -71,7 +71,7 @@ internal sealed class SshLab : IAsyncDisposable
         var hostKey = Path.Combine(serverDirectory, "ssh_host_ed25519_key");
         await RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", nodeName, "-f", hostKey);
         var config = Path.Combine(serverDirectory, "sshd_config");
-        await File.WriteAllTextAsync(config, string.Join('\n',
+        await File.WriteAllTextAsync(config, string.Join('\n', (IEnumerable<string>)[
             $"ListenAddress {listenAddress}",
             $"Port {port}",
             $"HostKey {hostKey}",
@@ -87,7 +87,8 @@ internal sealed class SshLab : IAsyncDisposable
             "MaxStartups 100",
             "MaxSessions 100",
             "LogLevel VERBOSE",
-            ""));
+            .. extraConfig ?? [],
+            ""]));
         var publicKey = (await File.ReadAllTextAsync(hostKey + ".pub")).Trim();
         var target = SshTarget.Direct(nodeName, listenAddress, [publicKey], port: port);
         return new TestSshServer(target, () => StartDaemonAsync(nodeName, config));

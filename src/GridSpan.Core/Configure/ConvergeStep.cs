@@ -1,0 +1,29 @@
+namespace GridSpan.Configure;
+
+/// <summary>The steps of converging one node, in the order they run.</summary>
+public enum ConvergeStepKind
+{
+    Connect,
+    Inspect,
+    Packages,
+    Files,
+    Commands,
+    Services,
+    Health,
+}
+
+public enum ConvergeStepStatus
+{
+    Running,
+    /// <summary>The step changed something on the node.</summary>
+    Changed,
+    /// <summary>The step found the node already right (or had nothing to do).</summary>
+    Unchanged,
+    Failed,
+}
+
+/// <summary>
+/// One progress event of one node: what step it is in and how it went. <see cref="Detail"/> names
+/// paths, packages and units, never file contents.
+/// </summary>
+public sealed record ConvergeStep(string NodeName, ConvergeStepKind Step, ConvergeStepStatus Status, string Detail);
