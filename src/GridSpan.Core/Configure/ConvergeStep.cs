@@ -10,6 +10,8 @@ public enum ConvergeStepKind
     Commands,
     Services,
     Health,
+    /// <summary>The node is finished: Changed or Unchanged with a summary, or Failed.</summary>
+    Done,
 }
 
 public enum ConvergeStepStatus

@@ -19,6 +19,9 @@ public sealed class NodeConverger
     private static readonly string[] UnitFileDirectories =
         ["/etc/systemd/system/", "/run/systemd/system/", "/lib/systemd/system/", "/usr/lib/systemd/system/"];
 
+    /// <summary>Well below Linux's 128 KiB limit for one argument.</summary>
+    private const int MaxScriptArgument = 64 * 1024;
+
     private readonly ConvergeOptions _options;
 
     public NodeConverger(ConvergeOptions? options = null) => _options = options ?? new ConvergeOptions();
@@ -128,7 +131,7 @@ public sealed class NodeConverger
             return ([], restarts, false);
         }
         var newRestarts = restarts.Except(state.PendingRestarts);
-        var result = await run.ScriptAsync(NodeScripts.WriteFiles(differing, newRestarts, unitFilesChanged, _options)).ConfigureAwait(false);
+        var result = await run.ScriptAsync(NodeScripts.WriteFiles(differing, newRestarts, unitFilesChanged, _options), carriesContent: true).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             var (what, _, cause) = Failure(result);
@@ -348,7 +351,14 @@ public sealed class NodeConverger
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public Task<CommandResult> ScriptAsync(string script) => Session.RunAsync("sh -s", script, CancellationToken);
+        /// <summary>
+        /// Runs a script given as the command itself, so --verbose shows what runs; scripts that carry
+        /// file contents (secrets) or are too long for one argument travel on stdin instead.
+        /// </summary>
+        public Task<CommandResult> ScriptAsync(string script, bool carriesContent = false) =>
+            carriesContent || script.Length > MaxScriptArgument
+                ? Session.RunAsync("sh -s", script, CancellationToken)
+                : Session.RunAsync(script, null, CancellationToken);
 
         public void Begin(ConvergeStepKind step, string detail)
         {

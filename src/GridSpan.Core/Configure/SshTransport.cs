@@ -10,7 +10,7 @@ namespace GridSpan.Configure;
 /// with the nodes it is asked to reach, opens sessions on them, and closes the multiplexed
 /// connections at the end. Nodes are containers or VMs alike: only their <see cref="SshTarget"/> counts.
 /// </summary>
-public sealed class SshTransport : IAsyncDisposable
+public sealed class SshTransport : INodeConnector, IAsyncDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SshTarget> _targets = new(StringComparer.Ordinal);
