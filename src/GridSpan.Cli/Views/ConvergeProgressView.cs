@@ -109,10 +109,11 @@ public sealed class ConvergeProgressView : IProgress<ConvergeStep>
     public void WriteSummary(ClusterConvergeResult result)
     {
         var changed = result.Reports.Count(report => report.Changed);
+        var nodes = result.Reports.Length == 1 ? "1 node" : $"{result.Reports.Length} nodes";
         var text = result.Failures.IsEmpty
             ? changed == 0
-                ? $"[green]{result.Reports.Length} nodes already converged: nothing changed[/]"
-                : $"[green]{result.Reports.Length} nodes converged[/]: {changed} changed, {result.Reports.Length - changed} unchanged"
+                ? $"[green]{nodes} already converged: nothing changed[/]"
+                : $"[green]{nodes} converged[/]: {changed} changed, {result.Reports.Length - changed} unchanged"
             : $"[red]{result.Failures.Length} of {result.Failures.Length + result.Reports.Length} nodes failed[/]";
         _console.MarkupLine($"{text} [grey]in {Seconds(result.Elapsed)}[/]");
     }
