@@ -11,6 +11,7 @@ public static class CommandTree
             "GridSpan creates and runs Slurm clusters that span several clouds or servers, " +
             "joined by an encrypted VPN, with one file system, one DNS and on-demand workers.");
         root.Subcommands.Add(Commands.VersionCommand.Create(context));
+        root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
         return root;
     }
 }
