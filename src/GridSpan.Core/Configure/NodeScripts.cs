@@ -92,7 +92,8 @@ public static class NodeScripts
         foreach (var (index, file) in files)
         {
             var path = ShellQuote.Quote(file.Path);
-            script.AppendLine(CultureInfo.InvariantCulture, $"mkdir -p {ShellQuote.Quote(Parent(file.Path))} || fail {index}");
+            // New directories are 0755 (a 0700 /etc/slurm would hide slurm.conf from slurmd); new files start private.
+            script.AppendLine(CultureInfo.InvariantCulture, $"(umask 022 && mkdir -p {ShellQuote.Quote(Parent(file.Path))}) || fail {index}");
             script.AppendLine(CultureInfo.InvariantCulture, $"t={ShellQuote.Quote(file.Path + ".gridspan-new")}");
             script.AppendLine(CultureInfo.InvariantCulture, $"base64 -d > \"$t\" <<'{EndOfFile}' || fail {index}");
             var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(file.Content));

@@ -32,6 +32,21 @@ public sealed class NodeConvergerTests
     }
 
     [Fact]
+    public async Task Directories_created_for_a_file_are_readable_by_everyone_even_for_a_secret()
+    {
+        await using var node = await ConvergeNode.StartAsync();
+
+        await new NodeConverger(node.Options).ConvergeAsync(Bundle(node,
+            BundleFile.Secret(node.PathOf("/etc/munge/keys/munge.key"), SecretText),
+            BundleFile.Public(node.PathOf("/etc/slurm/conf/slurm.conf"), "x\n")), node.Session, null, CancellationToken.None);
+
+        Assert.Equal("755 root root", await StatAsync(node.PathOf("/etc/slurm")));
+        Assert.Equal("755 root root", await StatAsync(node.PathOf("/etc/slurm/conf")));
+        Assert.Equal("755 root root", await StatAsync(node.PathOf("/etc/munge/keys")));
+        Assert.Equal("600 root root", await StatAsync(node.PathOf("/etc/munge/keys/munge.key")));
+    }
+
+    [Fact]
     public async Task A_second_converge_changes_nothing_and_touches_no_file()
     {
         await using var node = await ConvergeNode.StartAsync();
