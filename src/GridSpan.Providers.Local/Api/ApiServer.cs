@@ -23,7 +23,11 @@ namespace GridSpan.Providers.Local.Api;
 /// </summary>
 public static class ApiServer
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    // Messages quote names with apostrophes; the API answers JSON, never HTML, so they need no escaping.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static async Task RunAsync(LocalCloud cloud, CancellationToken cancellationToken)
     {

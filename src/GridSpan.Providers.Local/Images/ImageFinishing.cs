@@ -74,6 +74,21 @@ internal static class ImageFinishing
         WantedBy=multi-user.target
         UNIT
         systemctl --root="$root" enable gridspan-user-data-files.service gridspan-user-data.service >/dev/null 2>&1
+        cat > "$root/etc/systemd/system/gridspan-net-sysctl.service" <<'UNIT'
+        [Unit]
+        Description=Make /proc/sys/net writable: the node owns its network namespace (forwarding on gateways)
+        DefaultDependencies=no
+        Before=sysinit.target systemd-sysctl.service
+        ConditionPathIsReadWrite=!/proc/sys/net
+
+        [Service]
+        Type=oneshot
+        ExecStart=/bin/sh -c 'mount --bind /proc/sys/net /proc/sys/net && mount -o remount,bind,rw /proc/sys/net'
+
+        [Install]
+        WantedBy=sysinit.target
+        UNIT
+        systemctl --root="$root" enable gridspan-net-sysctl.service >/dev/null 2>&1
         systemctl --root="$root" enable ssh.service >/dev/null 2>&1
         rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/var/log/*.log
         """;

@@ -59,12 +59,27 @@ public sealed class ImageStore(string imageDirectory, ICommandRunner runner)
                 DeleteTree(old);
             }
             System.IO.Directory.Move(temporary, final);
+            PruneOlderVersions(recipe, progress);
             return new ImageBuildResult(RootOf(recipe), recipe.Hash, Built: true, clock.Elapsed, SizeBytes(final));
         }
         catch
         {
             DeleteTree(temporary);
             throw;
+        }
+    }
+
+    /// <summary>Deletes older builds of the image that no running node's overlay uses any more.</summary>
+    private void PruneOlderVersions(ImageRecipe recipe, Action<string> progress)
+    {
+        var mounts = File.ReadAllText("/proc/self/mountinfo");
+        foreach (var old in System.IO.Directory.GetDirectories(Path.Combine(Directory, recipe.Name)))
+        {
+            if (Path.GetFileName(old) != recipe.Hash && !mounts.Contains(old + "/", StringComparison.Ordinal))
+            {
+                progress($"removing the outdated build {Path.GetFileName(old)}");
+                DeleteTree(old);
+            }
         }
     }
 
