@@ -72,6 +72,8 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
         Assert.NotEqual(dnsmasqPid, await MainPidAsync(sites, worker, "dnsmasq"));
         Assert.False(again.Changed);
         Assert.Equal("400 munge munge", await sites.RunCheckedAsync(worker, "stat -c '%a %U %G' /etc/munge/munge.key"));
+        Assert.Equal("1", await sites.RunCheckedAsync(worker, "cat /proc/sys/net/ipv4/ip_forward"));
+        Assert.Equal("3", await sites.RunCheckedAsync(worker, "wc -l < /run/gridspan/commands-ran")); // commands run on every converge
     }
 
     [Fact]
@@ -103,7 +105,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
             new BundleService("munge.service", ["/etc/munge/munge.key"]),
             new BundleService("dnsmasq.service", ["/etc/dnsmasq.d/gridspan.conf"]),
         ],
-        ["mkdir -p /run/gridspan && date +%s.%N >> /run/gridspan/commands-ran"]);
+        ["sysctl -q -w net.ipv4.ip_forward=1", "mkdir -p /run/gridspan && date +%s.%N >> /run/gridspan/commands-ran"]);
 
     private static async Task<IEnumerable<string>> HostKeysAsync(Sites sites, Node node) =>
         (await sites.Provider.GetServerAsync(node.ServerId, None))!.HostKeys;
