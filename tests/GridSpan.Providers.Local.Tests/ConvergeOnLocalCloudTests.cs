@@ -33,7 +33,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
 
         var masterTarget = SshTarget.Direct("master", masterAddress.ToString(), await HostKeysAsync(sites, master));
         var workerTarget = SshTarget.Direct("worker", worker.Address.ToString(), await HostKeysAsync(sites, worker)).Via(masterTarget);
-        var runner = new InNamespaceRunner(test.Cloud.Names.World);
+        var runner = new NetworkNamespaceRunner(test.Cloud.Names.World, new ProcessCommandRunner());
         await using var transport = new SshTransport(
             SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey), runner);
         var converger = new NodeConverger(new ConvergeOptions { HealthChecks = [new MungeRoundTrip()] });
@@ -85,7 +85,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
         var node = await sites.BootAsync("lonely", network, await sites.GroupAsync("ssh", Sites.Tcp(22)));
         var address = await sites.FloatingAsync(node);
         await using var transport = new SshTransport(
-            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey), new InNamespaceRunner(test.Cloud.Names.World));
+            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey), new NetworkNamespaceRunner(test.Cloud.Names.World, new ProcessCommandRunner()));
         var session = await transport.ConnectAsync(SshTarget.Direct("lonely", address.ToString(), await HostKeysAsync(sites, node)), TimeSpan.FromSeconds(30), None);
 
         var failure = await Assert.ThrowsAsync<GridSpanException>(() => new NodeConverger().ConvergeAsync(
@@ -128,18 +128,5 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
                 throw GridSpanException.Failed($"node '{bundle.NodeName}': health: munge cannot encode and decode: {result.StandardError.Trim()}");
             }
         }
-    }
-
-    /// <summary>Runs ssh inside the local cloud's world namespace, where the floating addresses are reachable.</summary>
-    private sealed class InNamespaceRunner(string netns) : ICommandRunner
-    {
-        private readonly ProcessCommandRunner _inner = new();
-
-        public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken) =>
-            _inner.RunAsync(new CommandRequest("ip", ["netns", "exec", netns, request.Program, .. request.Arguments])
-            {
-                StandardInput = request.StandardInput,
-                Timeout = request.Timeout,
-            }, cancellationToken);
     }
 }

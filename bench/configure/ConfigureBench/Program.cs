@@ -37,7 +37,7 @@ try
     var master = SshTarget.Direct("master", floating.Address.ToString(), booted[0].Server.HostKeys);
     var targets = booted.Skip(1).Select(node => SshTarget.Direct(node.Server.Name, node.Port.Address.ToString(), node.Server.HostKeys).Via(master)).Prepend(master).ToList();
 
-    await using var transport = new SshTransport(SshTransportOptions.ForCluster(Path.Combine(directory, "cluster"), key), new InWorld(cloud.Names.World));
+    await using var transport = new SshTransport(SshTransportOptions.ForCluster(Path.Combine(directory, "cluster"), key), new NetworkNamespaceRunner(cloud.Names.World, runner));
     var configurator = new ClusterConfigurator(transport, new NodeConverger());
     var mungeKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
     List<NodeAssignment> Nodes(int generation) => [.. targets.Select(target => new NodeAssignment(Bundle(target.NodeName, mungeKey, generation), target))];
@@ -73,17 +73,4 @@ static NodeBundle Bundle(string node, string mungeKey, int generation)
     return new NodeBundle(node, [.. files], ["munge", "dnsmasq"],
         [new BundleService("munge.service", ["/etc/munge/munge.key"]), new BundleService("dnsmasq.service", ["/etc/dnsmasq.d/gridspan.conf"])],
         ["mkdir -p /run/gridspan"]);
-}
-
-/// <summary>ssh runs in the local cloud's world namespace, where floating addresses live.</summary>
-internal sealed class InWorld(string netns) : ICommandRunner
-{
-    private readonly ProcessCommandRunner _inner = new();
-
-    public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken) =>
-        _inner.RunAsync(new CommandRequest("ip", ["netns", "exec", netns, request.Program, .. request.Arguments])
-        {
-            StandardInput = request.StandardInput,
-            Timeout = request.Timeout,
-        }, cancellationToken);
 }
