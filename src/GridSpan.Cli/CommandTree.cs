@@ -13,6 +13,8 @@ public static class CommandTree
         root.Subcommands.Add(Commands.VersionCommand.Create(context));
         root.Subcommands.Add(Commands.ValidateCommand.Create(context));
         root.Subcommands.Add(Commands.SchemaCommand.Create(context));
+        root.Subcommands.Add(Commands.PlanCommand.Create(context));
+        root.Subcommands.Add(Commands.RenderCommand.Create(context));
         return root;
     }
 }

@@ -27,6 +27,11 @@ public sealed record BundleFile(string Path, string Content, int Mode, string Ow
 
     public static BundleFile Secret(string path, string content, string owner = "root", string group = "root", int mode = 0b110_000_000) =>
         new(path, content, mode, owner, group, true);
+
+    /// <summary>Never shows a secret's content (records print every property by default).</summary>
+    public override string ToString() =>
+        $"BundleFile {{ Path = {Path}, Mode = {Convert.ToString(Mode, 8)}, Owner = {Owner}:{Group}, " +
+        (IsSecret ? "secret, content redacted }" : $"{Content.Length} characters }}");
 }
 
 /// <param name="Unit">The systemd unit, e.g. slurmd.service or wg-quick@wg0.service.</param>

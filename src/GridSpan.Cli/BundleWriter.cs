@@ -1,0 +1,55 @@
+using System.Text.Json;
+using GridSpan.Common;
+using GridSpan.Render;
+
+namespace GridSpan.Cli;
+
+/// <summary>Writes a rendered node under a directory, keeping each file's mode (secret files are never group- or world-readable).</summary>
+public static class BundleWriter
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Returns how many files were written and how many of them hold secrets.</summary>
+    public static (int Files, int Secret) Write(string nodeDirectory, RenderedNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var secret = 0;
+        foreach (var file in node.Bundle.Files)
+        {
+            WriteText(Path.Combine(nodeDirectory, file.Path.TrimStart('/')), file.Content, file.IsSecret ? file.Mode & 0b111_000_000 : file.Mode);
+            secret += file.IsSecret ? 1 : 0;
+        }
+        WriteText(Path.Combine(nodeDirectory, "cloud-init", "user-data"), node.CloudInitUserData, 0b110_000_000);
+        var manifest = new
+        {
+            node = node.Bundle.NodeName,
+            packages = node.Bundle.Packages,
+            services = node.Bundle.Services.Select(s => new { unit = s.Unit, inputs = s.Inputs }),
+            commands = node.Bundle.Commands,
+            files = node.Bundle.Files.Select(f => new { path = f.Path, mode = Convert.ToString(f.Mode, 8), owner = f.Owner, group = f.Group, secret = f.IsSecret }),
+        };
+        WriteText(Path.Combine(nodeDirectory, "bundle.json"), JsonSerializer.Serialize(manifest, Json) + "\n", 0b110_100_100);
+        return (node.Bundle.Files.Length + 2, secret + 1);
+    }
+
+    /// <summary>Writes a file created with its final mode, so a secret is never readable by others, not even briefly.</summary>
+    public static void WriteText(string path, string content, int mode)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw GridSpanException.HostUnsupported("render writes Unix file modes", "run GridSpan on Linux");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var unixMode = (UnixFileMode)mode;
+        if (File.Exists(path))
+        {
+            File.Delete(path);
+        }
+        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = unixMode }))
+        using (var writer = new StreamWriter(stream))
+        {
+            writer.Write(content);
+        }
+        File.SetUnixFileMode(path, unixMode);
+    }
+}

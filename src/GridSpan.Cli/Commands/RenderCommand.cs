@@ -1,0 +1,97 @@
+using System.CommandLine;
+using GridSpan.Common;
+using GridSpan.Plan;
+using GridSpan.Render;
+using GridSpan.Secrets;
+
+namespace GridSpan.Cli.Commands;
+
+/// <summary>`gridspan render -c FILE -o DIR`: every node's files, written out for inspection.</summary>
+public static class RenderCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<FileInfo>("--config", "-c") { Description = "The cluster configuration file (cluster.yaml).", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory to write into: DIR/<node>/<path on the node>.", Required = true };
+        var state = new Option<DirectoryInfo?>("--state")
+        {
+            Description = "A directory holding the cluster's secrets (secrets.json, 0600). Used when present, created there otherwise. " +
+                          "Without it, a throwaway set of secrets is generated for this render only.",
+        };
+        var nodes = new Option<string?>("--nodes") { Description = "Render only these nodes (a Slurm hostlist, e.g. demo-hamburg-cpu-[001-002])." };
+        var slurm = new Option<string>("--slurm-version") { Description = "The Slurm version on the nodes (22.05, 23.11, ...).", DefaultValueFactory = _ => "22.05" };
+        var runtime = new Option<string?>("--runtime")
+        {
+            Description = "container or vm. Default: container for local sites, vm for the others.",
+        };
+        runtime.AcceptOnlyFromAmong("container", "vm");
+        var command = new Command("render",
+            "Write every node's files as GridSpan would install them (slurm.conf, munge key, wg0.conf, dnsmasq, hosts, " +
+            "resolv.conf, exports and mount units, routes, SSH keys, cloud-init user data) into DIR/<node>/..., plus " +
+            "DIR/<node>/bundle.json (packages, services, commands) and DIR/plan.json. SECRETS ARE WRITTEN TOO, since you " +
+            "asked to inspect them: private keys and the munge key go to files readable by you only (0600 or 0400). " +
+            "Nothing is contacted; WireGuard endpoints stay empty until `create` knows the public addresses.")
+        {
+            config,
+            output,
+            state,
+            nodes,
+            slurm,
+            runtime,
+        };
+        command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, token =>
+        {
+            if (ClusterInput.Load(context, parseResult.GetValue(config)!.ToString()) is not { } spec)
+            {
+                return Task.FromResult(ExitCode.InvalidConfig);
+            }
+            if (!Version.TryParse(parseResult.GetValue(slurm), out var slurmVersion))
+            {
+                throw GridSpanException.Failed($"'{parseResult.GetValue(slurm)}' is not a Slurm version", "write it as major.minor, e.g. 22.05 or 23.11");
+            }
+            var plan = ClusterInput.Plan(context, spec);
+            var secrets = LoadSecrets(plan, parseResult.GetValue(state)?.FullName);
+            var runtimeChoice = parseResult.GetValue(runtime);
+            var providerOf = plan.Sites.ToDictionary(s => s.Name, s => s.Provider, StringComparer.Ordinal);
+            RenderOptions OptionsFor(NodePlan node)
+            {
+                var container = runtimeChoice is null ? providerOf[node.Site] == "local" : runtimeChoice == "container";
+                return (container ? RenderOptions.LocalContainer : RenderOptions.DebianVm) with { SlurmVersion = slurmVersion };
+            }
+            var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, OptionsFor);
+            var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
+            var directory = parseResult.GetValue(output)!.FullName;
+            Directory.CreateDirectory(directory);
+            BundleWriter.WriteText(Path.Combine(directory, "plan.json"), PlanJson.Serialize(plan), 0b110_100_100);
+            int files = 0, secretFiles = 0;
+            foreach (var name in selected)
+            {
+                token.ThrowIfCancellationRequested();
+                var rendered = renderer.Render(name);
+                var (written, secret) = BundleWriter.Write(Path.Combine(directory, name), rendered);
+                files += written;
+                secretFiles += secret;
+            }
+            context.Out.Profile.Out.Writer.WriteLine(
+                $"rendered {selected.Length} node(s) into {directory}: {files} files, {secretFiles} of them secret (mode 0600 or 0400)");
+            return Task.FromResult(ExitCode.Success);
+        }, cancellationToken));
+        return command;
+    }
+
+    private static ClusterSecrets LoadSecrets(ClusterPlan plan, string? stateDirectory)
+    {
+        var generator = new SecretGenerator(SystemRandomSource.Instance);
+        if (stateDirectory is null)
+        {
+            return generator.Generate(plan);
+        }
+        var existing = SecretStore.Load(stateDirectory);
+        var secrets = generator.Generate(plan, existing);
+        if (existing is null || !secrets.SecretValues().SequenceEqual(existing.SecretValues()))
+        {
+            SecretStore.Save(stateDirectory, secrets);
+        }
+        return secrets;
+    }
+}

@@ -1,0 +1,360 @@
+using System.Collections.Immutable;
+using System.Net;
+using GridSpan.Common;
+using GridSpan.Config;
+using GridSpan.Provision;
+
+namespace GridSpan.Plan;
+
+/// <summary>
+/// Turns a validated <see cref="ClusterSpec"/> into a <see cref="ClusterPlan"/>. Pure and
+/// deterministic: the same spec and flavors give the same plan, byte for byte once serialised.
+/// </summary>
+public static class Planner
+{
+    /// <summary>Addresses below this offset in a site subnet are left to the cloud (router .1, DHCP and metadata ports).</summary>
+    public const int FirstNodeOffset = 10;
+
+    /// <summary>The UDP port of WireGuard on every VPN node.</summary>
+    public const int WireGuardPort = 51820;
+
+    /// <summary>The MTU assumed for a site whose provider does not say.</summary>
+    public const int DefaultMtu = 1500;
+
+    /// <summary>The smallest MTU IPv4 guarantees; no link may go below it once the overlay's overhead is taken off.</summary>
+    public const int MinimumMtu = 576;
+
+    public static ClusterPlan Plan(ClusterSpec spec, FlavorCatalog flavors)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(flavors);
+        var warnings = new List<string>();
+        var multiSite = spec.Sites.Length > 1;
+        var domain = $"{spec.Name}.gridspan";
+        var masterName = NodeNames.Master(spec.Name);
+
+        FlavorSize SizeOf(string site, string flavor)
+        {
+            if (flavors.Find(site, flavor) is { } size)
+            {
+                return size;
+            }
+            var warning = $"site '{site}': flavor '{flavor}' is unknown to its provider; planned as {FlavorCatalog.Fallback.Cpus} CPU and " +
+                $"{FlavorCatalog.Fallback.MemoryMiB} MiB, so Slurm under-uses bigger servers";
+            if (!warnings.Contains(warning))
+            {
+                warnings.Add(warning);
+            }
+            return FlavorCatalog.Fallback;
+        }
+
+        var subnets = ChooseSubnets(spec);
+        var overlayOverhead = OverlayOverhead.Of(spec.Overlay.Kind);
+        if (spec.Overlay.Kind != OverlayKind.WireGuard && multiSite)
+        {
+            warnings.Add($"overlay '{spec.Overlay.Kind.ToString().ToLowerInvariant()}' is planned (addresses, MTUs) but its node files are not rendered yet; use wireguard to create the cluster");
+        }
+        if (multiSite && spec.Sites.Length + 2 > Ipv4.Size(spec.Overlay.Cidr))
+        {
+            throw GridSpanException.InvalidConfig(
+                $"the overlay {spec.Overlay.Cidr} has room for {Ipv4.Size(spec.Overlay.Cidr) - 2} VPN nodes but the cluster has {spec.Sites.Length}",
+                "give overlay.cidr a larger range such as a /24");
+        }
+
+        // Nodes and their site addresses: the VPN node first, then every group's static workers,
+        // then every group's on-demand workers, so adding on-demand nodes never moves a static one.
+        var nodes = new List<NodePlan>();
+        var sitePlans = new List<(SiteSpec Spec, IPNetwork Subnet, bool Chosen, int Mtu, NodePlan Vpn, IPAddress Last, IPAddress? OnDemandFirst, IPAddress? OnDemandLast, List<GroupPlan> Groups)>();
+        for (var siteIndex = 0; siteIndex < spec.Sites.Length; siteIndex++)
+        {
+            var site = spec.Sites[siteIndex];
+            var (subnet, chosen) = subnets[siteIndex];
+            var mtu = site.Settings.Mtu ?? DefaultMtu;
+            IPAddress? overlayAddress = multiSite ? Ipv4.At(spec.Overlay.Cidr, siteIndex + 1) : null;
+            NodePlan vpn;
+            if (site.Master is { } master)
+            {
+                var size = SizeOf(site.Name, master.Flavor);
+                vpn = new NodePlan(masterName, NodeRole.Master, site.Name, null, false, master.Flavor, master.Image, size.Cpus, size.MemoryMiB,
+                    master.Compute ? [site.Name, "master"] : [], Ipv4.At(subnet, FirstNodeOffset), overlayAddress, master.Compute);
+            }
+            else
+            {
+                var gateway = site.Gateway ?? throw GridSpanException.InvalidConfig(
+                    $"site '{site.Name}' has neither a master nor a gateway", $"add `gateway:` to site '{site.Name}'");
+                var size = SizeOf(site.Name, gateway.Flavor);
+                vpn = new NodePlan(NodeNames.Gateway(spec.Name, site.Name), NodeRole.Gateway, site.Name, null, false, gateway.Flavor, gateway.Image,
+                    size.Cpus, size.MemoryMiB, [], Ipv4.At(subnet, FirstNodeOffset), overlayAddress, false);
+            }
+            nodes.Add(vpn);
+
+            long offset = FirstNodeOffset + 1;
+            var staticNodes = new List<NodePlan>();
+            var onDemandNodes = new List<NodePlan>();
+            var groups = new List<GroupPlan>();
+            foreach (var pass in new[] { false, true })
+            {
+                foreach (var group in site.Workers)
+                {
+                    var size = SizeOf(site.Name, group.Flavor);
+                    var width = NodeNames.NumberWidth(group.Count + group.OnDemand);
+                    var features = ImmutableArray.CreateRange(new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal));
+                    var (first, count) = pass ? (group.Count + 1, group.OnDemand) : (1, group.Count);
+                    for (var i = 0; i < count; i++)
+                    {
+                        var node = new NodePlan(NodeNames.Worker(spec.Name, site.Name, group.Name, first + i, width), NodeRole.Worker, site.Name, group.Name,
+                            pass, group.Flavor, group.Image, size.Cpus, size.MemoryMiB, features, Ipv4.At(subnet, offset++), null, true);
+                        (pass ? onDemandNodes : staticNodes).Add(node);
+                    }
+                }
+            }
+            foreach (var group in site.Workers)
+            {
+                var size = SizeOf(site.Name, group.Flavor);
+                groups.Add(new GroupPlan(group.Name, PartitionName(site.Name, group.Name), group.Flavor, group.Image, size.Cpus, size.MemoryMiB,
+                    ImmutableArray.CreateRange(new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal)),
+                    group.Count, group.OnDemand,
+                    Hostlist.Format(staticNodes.Where(n => n.Group == group.Name).Select(n => n.Name)),
+                    Hostlist.Format(onDemandNodes.Where(n => n.Group == group.Name).Select(n => n.Name))));
+            }
+            nodes.AddRange(staticNodes);
+            nodes.AddRange(onDemandNodes);
+            var last = Ipv4.At(subnet, offset - 1);
+            sitePlans.Add((site, subnet, chosen, mtu, vpn, last, onDemandNodes.Count > 0 ? onDemandNodes[0].Address : null,
+                onDemandNodes.Count > 0 ? onDemandNodes[^1].Address : null, groups));
+        }
+
+        // The overlay: a full mesh between the master and every gateway; each link's MTU is that of
+        // the smaller of its two sites minus the tunnel's overhead.
+        int LinkMtu(int a, int b)
+        {
+            var mtu = Math.Min(sitePlans[a].Mtu, sitePlans[b].Mtu) - overlayOverhead;
+            if (mtu < MinimumMtu)
+            {
+                throw GridSpanException.InvalidConfig(
+                    $"the tunnel between sites '{sitePlans[a].Spec.Name}' and '{sitePlans[b].Spec.Name}' would have an MTU of {mtu}, below IPv4's minimum of {MinimumMtu}",
+                    $"raise the sites' MTU to at least {MinimumMtu + overlayOverhead}");
+            }
+            return mtu;
+        }
+        var links = ImmutableArray.CreateBuilder<OverlayLink>();
+        var members = ImmutableArray.CreateBuilder<VpnNodePlan>();
+        var workerRoutes = new List<ImmutableArray<RoutePlan>>();
+        var allSubnets = sitePlans.Select(s => s.Subnet).ToList();
+        for (var a = 0; a < sitePlans.Count; a++)
+        {
+            for (var b = a + 1; b < sitePlans.Count; b++)
+            {
+                links.Add(new OverlayLink(sitePlans[a].Vpn.Name, sitePlans[b].Vpn.Name, LinkMtu(a, b)));
+            }
+        }
+        for (var a = 0; a < sitePlans.Count; a++)
+        {
+            var me = sitePlans[a];
+            var routes = ImmutableArray.CreateBuilder<RoutePlan>();
+            var viaVpn = ImmutableArray.CreateBuilder<RoutePlan>();
+            var peerMtus = new List<int>();
+            for (var b = 0; b < sitePlans.Count; b++)
+            {
+                if (a == b)
+                {
+                    continue;
+                }
+                var peer = sitePlans[b];
+                var mtu = LinkMtu(a, b);
+                peerMtus.Add(mtu);
+                routes.Add(new RoutePlan(peer.Subnet, null, "wg0", mtu, me.Vpn.Address));
+                routes.Add(new RoutePlan(Ipv4.Host(peer.Vpn.OverlayAddress!), null, "wg0", mtu, null));
+                viaVpn.Add(new RoutePlan(peer.Subnet, me.Vpn.Address, null, mtu, null));
+            }
+            if (multiSite)
+            {
+                viaVpn.Add(new RoutePlan(spec.Overlay.Cidr, me.Vpn.Address, null, peerMtus.Min(), null));
+                members.Add(new VpnNodePlan(me.Vpn.Name, me.Spec.Name, me.Vpn.OverlayAddress!, me.Vpn.Address, peerMtus.Max(), routes.ToImmutable(),
+                    [.. allSubnets.Where(s => !s.Equals(me.Subnet)), spec.Overlay.Cidr]));
+            }
+            workerRoutes.Add(viaVpn.ToImmutable());
+        }
+
+        var sites = sitePlans.Select((s, i) => new SitePlan(s.Spec.Name, s.Spec.Provider, s.Subnet, s.Chosen, s.Mtu, s.Vpn.Name, s.Vpn.Address,
+            Ipv4.At(s.Subnet, FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i])).ToImmutableArray();
+        var nodeArray = nodes.ToImmutableArray();
+        var overlay = new OverlayPlan(spec.Overlay.Kind, spec.Overlay.Cidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable());
+        var clusterRanges = multiSite ? allSubnets.Append(spec.Overlay.Cidr).ToImmutableArray() : [.. allSubnets];
+
+        return new ClusterPlan(
+            ClusterPlan.CurrentFormatVersion,
+            spec.Name,
+            domain,
+            spec.Ssh.User,
+            spec.Ssh.PublicKeys,
+            masterName,
+            sites,
+            nodeArray,
+            overlay,
+            PlanSlurm(spec, sites, nodeArray),
+            [.. nodeArray.Select(n => new DnsRecord($"{n.Name}.{domain}", n.Name, n.Address))],
+            new StoragePlan(masterName, nodeArray[0].Address, [.. spec.Storage.Shares.Select(p => new ExportPlan(p, clusterRanges))]),
+            PlanFirewall(clusterRanges, multiSite),
+            PlanSecrets(nodeArray, multiSite),
+            [.. warnings]);
+    }
+
+    private static string PartitionName(string site, string group) => $"{site}-{group}";
+
+    private static List<(IPNetwork Subnet, bool Chosen)> ChooseSubnets(ClusterSpec spec)
+    {
+        var taken = new List<IPNetwork> { spec.Overlay.Cidr };
+        taken.AddRange(spec.Sites.Select(s => s.Settings.Subnet).OfType<IPNetwork>());
+        var result = new List<(IPNetwork, bool)>();
+        var nextCandidate = 11;
+        foreach (var site in spec.Sites)
+        {
+            // The VPN node sits at FirstNodeOffset, workers follow; the last address is the broadcast.
+            var lastOffset = FirstNodeOffset + (long)site.Workers.Sum(w => (long)w.Count + w.OnDemand);
+            if (site.Settings.Subnet is { } given)
+            {
+                if (lastOffset > Ipv4.Size(given) - 2)
+                {
+                    throw GridSpanException.InvalidConfig(
+                        $"site '{site.Name}': the subnet {given} has room for {Math.Max(0, Ipv4.Size(given) - 2 - FirstNodeOffset)} nodes but the site has {lastOffset - FirstNodeOffset + 1} (its VPN node and workers; the first {FirstNodeOffset} addresses are left to the cloud)",
+                        $"give site '{site.Name}' a larger subnet, or leave it out and GridSpan chooses one");
+                }
+                result.Add((given, false));
+                continue;
+            }
+            var prefix = 24;
+            while (prefix > 16 && lastOffset > (1L << (32 - prefix)) - 2)
+            {
+                prefix--;
+            }
+            if (lastOffset > (1L << (32 - prefix)) - 2)
+            {
+                throw GridSpanException.InvalidConfig(
+                    $"site '{site.Name}' has {lastOffset - FirstNodeOffset + 1} nodes, more than one /16 subnet holds",
+                    "split the site's workers over several sites");
+            }
+            IPNetwork? chosen = null;
+            for (; nextCandidate <= 254 && chosen is null; nextCandidate++)
+            {
+                var candidate = new IPNetwork(new IPAddress([10, (byte)nextCandidate, 0, 0]), prefix);
+                if (!taken.Exists(t => Ipv4.Overlaps(t, candidate)))
+                {
+                    chosen = candidate;
+                }
+            }
+            if (chosen is not { } subnet)
+            {
+                throw GridSpanException.InvalidConfig(
+                    $"site '{site.Name}': no free subnet is left in 10.11.0.0 to 10.254.0.0",
+                    $"give site '{site.Name}' a subnet in its provider section");
+            }
+            taken.Add(subnet);
+            result.Add((subnet, true));
+        }
+        return result;
+    }
+
+    private static SlurmPlan PlanSlurm(ClusterSpec spec, ImmutableArray<SitePlan> sites, ImmutableArray<NodePlan> nodes)
+    {
+        var slurmNodes = nodes.Where(n => n.RunsJobs).ToList();
+        var sets = ImmutableArray.CreateBuilder<SlurmNodeSet>();
+        var partitions = ImmutableArray.CreateBuilder<PartitionPlan>();
+        var names = new HashSet<string>(StringComparer.Ordinal) { "all" };
+        if (slurmNodes.Count > 0)
+        {
+            partitions.Add(new PartitionPlan("all", Hostlist.Format(slurmNodes.Select(n => n.Name)), true, null, null));
+        }
+        foreach (var site in sites)
+        {
+            var siteNodes = slurmNodes.Where(n => n.Site == site.Name).ToList();
+            if (siteNodes.Count == 0)
+            {
+                continue;
+            }
+            foreach (var master in siteNodes.Where(n => n.Role == NodeRole.Master))
+            {
+                sets.Add(new SlurmNodeSet(master.Name, site.Name, null, false, master.Cpus, RealMemory(master.MemoryMiB), master.Features));
+            }
+            AddPartition(site.Name, siteNodes, site.Name, null);
+            foreach (var group in site.Groups)
+            {
+                if (group.StaticNodes.Length > 0)
+                {
+                    sets.Add(new SlurmNodeSet(group.StaticNodes, site.Name, group.Name, false, group.Cpus, RealMemory(group.MemoryMiB), group.Features));
+                }
+                if (group.OnDemandNodes.Length > 0)
+                {
+                    sets.Add(new SlurmNodeSet(group.OnDemandNodes, site.Name, group.Name, true, group.Cpus, RealMemory(group.MemoryMiB), group.Features));
+                }
+                AddPartition(group.Partition, siteNodes.Where(n => n.Group == group.Name).ToList(), site.Name, group.Name);
+            }
+        }
+        return new SlurmPlan(spec.Name, NodeNames.Master(spec.Name), spec.Slurm.SuspendTime, spec.Slurm.ResumeTimeout,
+            Hostlist.Format(slurmNodes.Where(n => !n.OnDemand).Select(n => n.Name)),
+            Hostlist.Format(slurmNodes.Where(n => n.OnDemand).Select(n => n.Name)),
+            sets.ToImmutable(), partitions.ToImmutable());
+
+        void AddPartition(string name, List<NodePlan> members, string site, string? group)
+        {
+            if (members.Count == 0)
+            {
+                return;
+            }
+            if (!names.Add(name))
+            {
+                throw GridSpanException.InvalidConfig(
+                    $"two Slurm partitions would be named '{name}' (partitions are named after sites and <site>-<group>)",
+                    "rename a site or a worker group so the names differ");
+            }
+            partitions.Add(new PartitionPlan(name, Hostlist.Format(members.Select(n => n.Name)), false, site, group));
+        }
+    }
+
+    /// <summary>Memory Slurm may give to jobs: the flavor's minus max(256 MiB, 5 %) for the system, so a node never reports less than configured.</summary>
+    public static long RealMemory(long flavorMiB) => Math.Max(128, flavorMiB - Math.Max(256, flavorMiB / 20));
+
+    private static FirewallPlan PlanFirewall(ImmutableArray<IPNetwork> clusterRanges, bool multiSite)
+    {
+        var anywhere = new IPNetwork(IPAddress.Any, 0);
+        var fromCluster = clusterRanges.Select(r => new SecurityRule(IpProtocol.Any, 0, 0, r)).ToImmutableArray();
+        ImmutableArray<SecurityRule> vpnRules = [new SecurityRule(IpProtocol.Tcp, 22, 22, anywhere), new SecurityRule(IpProtocol.Icmp, 0, 0, anywhere), .. fromCluster];
+        ImmutableArray<string> vpnWhy =
+        [
+            "SSH (TCP 22) from anywhere: GridSpan and users log in here, and reach private nodes through it",
+            "ICMP from anywhere: path MTU discovery for the tunnel's outer packets",
+            "everything from the cluster ranges: Slurm, srun and MPI ports, DNS, shared storage, and traffic this node forwards between sites",
+            multiSite ? $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)" : "no VPN: the cluster has one site",
+        ];
+        return new FirewallPlan(clusterRanges, WireGuardPort,
+        [
+            new RoleFirewall(NodeRole.Master, vpnRules, vpnWhy),
+            new RoleFirewall(NodeRole.Gateway, vpnRules, vpnWhy),
+            new RoleFirewall(NodeRole.Worker, fromCluster,
+                ["everything from the cluster ranges (SSH, slurmd, srun and MPI ports); nothing from outside: workers have no public address"]),
+        ]);
+    }
+
+    private static ImmutableArray<SecretRequirement> PlanSecrets(ImmutableArray<NodePlan> nodes, bool multiSite)
+    {
+        var all = Hostlist.Format(nodes.Select(n => n.Name));
+        var builder = ImmutableArray.CreateBuilder<SecretRequirement>();
+        builder.Add(new SecretRequirement("munge-key", SecretKind.MungeKey, "authenticates every Slurm message",
+            Hostlist.Format(nodes.Where(n => n.RunsJobs || n.Role == NodeRole.Master).Select(n => n.Name))));
+        if (multiSite)
+        {
+            foreach (var node in nodes.Where(n => n.IsVpnNode))
+            {
+                builder.Add(new SecretRequirement($"wireguard/{node.Name}", SecretKind.WireGuardKeyPair,
+                    "the node's tunnel key; only its public half leaves the node", node.Name));
+            }
+        }
+        builder.Add(new SecretRequirement("ssh/cluster", SecretKind.SshKeyPair, "passwordless SSH between all nodes for the cluster user", all));
+        builder.Add(new SecretRequirement("ssh/storage", SecretKind.SshKeyPair,
+            "mounts the shares over SFTP on nodes without an NFS client; the master accepts it for SFTP only",
+            Hostlist.Format(nodes.Where(n => n.Role != NodeRole.Master).Select(n => n.Name))));
+        builder.Add(new SecretRequirement("ssh/host-keys", SecretKind.SshHostKeys,
+            "one ed25519 host key per node, installed at first boot and pinned in every node's known hosts", all));
+        return builder.ToImmutable();
+    }
+}

@@ -1,0 +1,13 @@
+namespace GridSpan.Plan;
+
+public enum SecretKind
+{
+    MungeKey,
+    WireGuardKeyPair,
+    SshKeyPair,
+    SshHostKeys,
+}
+
+/// <summary>A secret the cluster needs (never its value) and which nodes receive it.</summary>
+/// <param name="Nodes">The receiving nodes as a hostlist.</param>
+public sealed record SecretRequirement(string Name, SecretKind Kind, string Purpose, string Nodes);

@@ -1,0 +1,256 @@
+using System.Collections.Immutable;
+using GridSpan.Common;
+using GridSpan.Plan;
+using GridSpan.Secrets;
+
+namespace GridSpan.Render;
+
+/// <summary>
+/// Renders each node's bundle from the plan, the secrets and what provisioning found. Pure: no
+/// file, network or clock. Files the same on many nodes (slurm.conf, DNS hosts, known hosts) are
+/// rendered once and shared, so a 10,000-node cluster renders in well under a second.
+/// </summary>
+public sealed class ClusterRenderer
+{
+    private const int Executable = 0b111_101_101;
+    private readonly ClusterPlan _plan;
+    private readonly ClusterSecrets _secrets;
+    private readonly ClusterFacts _facts;
+    private readonly Func<NodePlan, RenderOptions> _optionsFor;
+    private readonly ImmutableDictionary<string, NodePlan> _nodes;
+    private readonly Dictionary<(Version, NodeRuntime), string> _slurmConfs = [];
+    private readonly Lazy<string> _knownHosts;
+    private readonly Lazy<string> _authorizedKeys;
+    private readonly Lazy<string> _routesUnit = new(RoutesRenderer.RenderUnit);
+    private readonly ImmutableDictionary<string, SitePlan> _sites;
+    private readonly ImmutableHashSet<string> _vpnNodes;
+    private readonly Dictionary<string, string> _workerRouteLines = [];
+    private readonly Dictionary<(string Share, StorageTransport Transport, bool Vpn), string> _mountUnits = [];
+
+    public ClusterRenderer(ClusterPlan plan, ClusterSecrets secrets, ClusterFacts facts, Func<NodePlan, RenderOptions> optionsFor)
+    {
+        _plan = plan ?? throw new ArgumentNullException(nameof(plan));
+        _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
+        _facts = facts ?? throw new ArgumentNullException(nameof(facts));
+        _optionsFor = optionsFor ?? throw new ArgumentNullException(nameof(optionsFor));
+        if (plan.Overlay.Kind != Config.OverlayKind.WireGuard && plan.Overlay.Members.Length > 0)
+        {
+            throw GridSpanException.Failed(
+                $"cluster '{plan.Name}' uses a {plan.Overlay.Kind.ToString().ToLowerInvariant()} overlay, whose node files GridSpan does not render yet",
+                "set overlay.kind to wireguard");
+        }
+        _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
+        _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
+        _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
+        var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n))
+            .Concat(plan.Nodes.Select(n => n.Name).Where(n => !secrets.HostKeys.ContainsKey(n)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw GridSpanException.Failed($"the cluster's secrets have no keys for {Hostlist.Format(missing)}",
+                "generate the missing keys (SecretGenerator.Generate with the existing secrets keeps the others)");
+        }
+        _knownHosts = new(() => SshRenderer.RenderKnownHosts(_plan, _secrets));
+        _authorizedKeys = new(() => SshRenderer.RenderAuthorizedKeys(_plan, _secrets));
+    }
+
+    /// <summary>Every node's bundle, in the plan's order.</summary>
+    public IEnumerable<RenderedNode> RenderAll() => _plan.Nodes.Select(n => Render(n.Name));
+
+    public RenderedNode Render(string nodeName)
+    {
+        if (!_nodes.TryGetValue(nodeName, out var node))
+        {
+            throw GridSpanException.NotFound($"cluster '{_plan.Name}' has no node '{nodeName}'", "run `gridspan plan` to list the nodes");
+        }
+        var options = _optionsFor(node);
+        var master = _plan.MasterNode;
+        var files = new List<BundleFile>();
+        var packages = new List<string> { "openssh-server", "iproute2" };
+        var services = new List<BundleService>();
+        var commands = new List<string> { "systemctl daemon-reload" };
+        var vpn = _vpnNodes.Contains(node.Name);
+        var site = _sites[node.Site];
+        var runsSlurm = node.RunsJobs || node.Role == NodeRole.Master;
+
+        // Names, addresses, routes.
+        files.Add(BundleFile.Public(NodePaths.Hosts, DnsRenderer.RenderHosts(_plan, node, master, _nodes[site.VpnNode])));
+        files.Add(BundleFile.Public(NodePaths.ResolvConf, DnsRenderer.RenderResolvConf(_plan, node)));
+        files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node, RouteLines(node, site)), Executable));
+        if (vpn)
+        {
+            files.Add(BundleFile.Public(NodePaths.Sysctl, RoutesRenderer.RenderForwardingSysctl()));
+            files.Add(BundleFile.Secret(NodePaths.WireGuardConf, WireGuardRenderer.Render(_plan, node.Name, _secrets, _facts)));
+            packages.Add("wireguard-tools");
+            if (!options.KernelWireGuard)
+            {
+                packages.Add("wireguard-go");
+            }
+            // Only write when needed: a container may see /proc/sys read-only while its host already set it.
+            commands.Add("[ \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 ] || sysctl -q -w net.ipv4.ip_forward=1");
+            services.Add(new BundleService("wg-quick@wg0.service", [NodePaths.WireGuardConf, NodePaths.RoutesScript]));
+        }
+        else
+        {
+            files.Add(BundleFile.Public(NodePaths.RoutesUnit, _routesUnit.Value));
+            services.Add(new BundleService("gridspan-routes.service", [NodePaths.RoutesUnit, NodePaths.RoutesScript]));
+        }
+
+        // SSH: pinned host keys, passwordless SSH for the cluster user.
+        var home = NodePaths.HomeOf(_plan.User);
+        var hostKey = _secrets.HostKeys[node.Name];
+        files.Add(BundleFile.Secret(NodePaths.HostKey, hostKey.PrivateKey));
+        files.Add(BundleFile.Public(NodePaths.HostKey + ".pub", hostKey.PublicKey + "\n"));
+        files.Add(BundleFile.Public(NodePaths.KnownHosts, _knownHosts.Value));
+        files.Add(new BundleFile($"{home}/.ssh/authorized_keys", _authorizedKeys.Value, 0b110_000_000, _plan.User, _plan.User, false));
+        files.Add(BundleFile.Secret($"{home}/.ssh/id_ed25519", _secrets.ClusterSsh.PrivateKey, _plan.User, _plan.User));
+        files.Add(new BundleFile($"{home}/.ssh/id_ed25519.pub", _secrets.ClusterSsh.PublicKey + "\n", 0b110_100_100, _plan.User, _plan.User, false));
+        var sshInputs = new List<string> { NodePaths.HostKey };
+        if (node.Role == NodeRole.Master)
+        {
+            files.Add(BundleFile.Public("/etc/ssh/sshd_config.d/gridspan.conf", StorageRenderer.RenderSshdDropIn()));
+            files.Add(BundleFile.Public("/etc/ssh/authorized_keys.d/root", StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
+            sshInputs.Add("/etc/ssh/sshd_config.d/gridspan.conf");
+            packages.Add("openssh-sftp-server");
+        }
+        services.Add(new BundleService("ssh.service", [.. sshInputs]));
+
+        // DNS on the master.
+        if (node.Role == NodeRole.Master)
+        {
+            files.Add(BundleFile.Public(NodePaths.DnsmasqConf, DnsRenderer.RenderDnsmasqConf(_plan, options)));
+            files.Add(BundleFile.Public(NodePaths.DnsHosts, DnsRenderer.RenderDnsHosts(_plan)));
+            packages.Add("dnsmasq");
+            services.Add(new BundleService("dnsmasq.service", [NodePaths.DnsmasqConf]));
+        }
+
+        // Munge and Slurm.
+        if (runsSlurm)
+        {
+            files.Add(BundleFile.Secret(NodePaths.MungeKey, _secrets.Munge.Value, "munge", "munge", 0b100_000_000));
+            files.Add(BundleFile.Public(NodePaths.SlurmConf, SlurmConf(options)));
+            packages.AddRange(["munge", "slurm-client", "mpich", "libmpich-dev"]);
+            services.Add(new BundleService("munge.service", [NodePaths.MungeKey]));
+            if (options.Runtime == NodeRuntime.VirtualMachine)
+            {
+                files.Add(BundleFile.Public(NodePaths.CgroupConf, SlurmConfRenderer.RenderCgroupConf()));
+            }
+        }
+
+        // Shared storage: the master serves, every other node mounts.
+        var masterOptions = node.Role == NodeRole.Master ? options : _optionsFor(master);
+        if (node.Role == NodeRole.Master)
+        {
+            commands.Add($"mkdir -p {string.Join(' ', _plan.Storage.Exports.Select(e => e.Path))}");
+            if (options.Storage == StorageTransport.KernelNfs && _plan.Storage.Exports.Length > 0)
+            {
+                files.Add(BundleFile.Public(NodePaths.Exports, StorageRenderer.RenderExports(_plan)));
+                packages.Add("nfs-kernel-server");
+                services.Add(new BundleService("nfs-server.service", [NodePaths.Exports]));
+            }
+        }
+        else if (_plan.Storage.Exports.Length > 0)
+        {
+            // A kernel NFS mount needs an NFS server; a master without one serves its shares over SFTP only.
+            var transport = options.Storage == StorageTransport.KernelNfs && masterOptions.Storage == StorageTransport.KernelNfs
+                ? StorageTransport.KernelNfs
+                : StorageTransport.Sshfs;
+            if (transport == StorageTransport.Sshfs)
+            {
+                files.Add(BundleFile.Secret(NodePaths.StorageKey, _secrets.StorageSsh.PrivateKey));
+                packages.Add("sshfs");
+            }
+            else
+            {
+                packages.Add("nfs-common");
+            }
+            foreach (var export in _plan.Storage.Exports)
+            {
+                var unit = StorageRenderer.MountUnitName(export.Path);
+                var path = $"/etc/systemd/system/{unit}";
+                files.Add(BundleFile.Public(path, MountUnit(node, export.Path, transport)));
+                services.Add(new BundleService(unit, [path]));
+            }
+        }
+
+        if (node.Role == NodeRole.Master)
+        {
+            packages.Add("slurmctld");
+            commands.Add("install -d -o slurm -g slurm -m 0755 /var/lib/slurm/slurmctld /var/log/slurm");
+            var slurmctldInputs = new List<string> { NodePaths.SlurmConf };
+            if (_plan.Slurm.CloudNodes.Length > 0)
+            {
+                files.Add(BundleFile.Public(NodePaths.ResumeHook, ElasticHooksRenderer.Render("ResumeProgram", "resume"), Executable));
+                files.Add(BundleFile.Public(NodePaths.SuspendHook, ElasticHooksRenderer.Render("SuspendProgram", "suspend"), Executable));
+                files.Add(BundleFile.Public(NodePaths.ResumeFailHook, ElasticHooksRenderer.Render("ResumeFailProgram", "fail"), Executable));
+            }
+            if (options.Runtime == NodeRuntime.VirtualMachine)
+            {
+                slurmctldInputs.Add(NodePaths.CgroupConf);
+            }
+            services.Add(new BundleService("slurmctld.service", [.. slurmctldInputs]));
+        }
+        if (node.RunsJobs)
+        {
+            files.Add(BundleFile.Public(NodePaths.SlurmdDefaults, SlurmConfRenderer.RenderSlurmdDefaults(node, options)));
+            packages.Add("slurmd");
+            // mkdir, not install: on a computing master /var/log/slurm belongs to slurm (slurmctld logs there).
+            commands.Add("install -d -m 0755 /var/lib/slurm/slurmd");
+            commands.Add("mkdir -p /var/log/slurm");
+            var slurmdInputs = new List<string> { NodePaths.SlurmConf, NodePaths.SlurmdDefaults, NodePaths.MungeKey };
+            if (options.Runtime == NodeRuntime.VirtualMachine)
+            {
+                slurmdInputs.Add(NodePaths.CgroupConf);
+            }
+            services.Add(new BundleService("slurmd.service", [.. slurmdInputs]));
+        }
+
+        var bundle = new NodeBundle(node.Name, [.. files], [.. packages.Distinct(StringComparer.Ordinal)], [.. services], [.. commands]);
+        return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets, options.Runtime));
+    }
+
+    private string RouteLines(NodePlan node, SitePlan site)
+    {
+        if (node.IsVpnNode || node.Name == site.VpnNode)
+        {
+            return RoutesRenderer.RenderRouteLines(RoutesRenderer.RoutesOf(_plan, node));
+        }
+        lock (_workerRouteLines)
+        {
+            if (!_workerRouteLines.TryGetValue(site.Name, out var lines))
+            {
+                lines = RoutesRenderer.RenderRouteLines(site.WorkerRoutes);
+                _workerRouteLines[site.Name] = lines;
+            }
+            return lines;
+        }
+    }
+
+    private string MountUnit(NodePlan node, string share, StorageTransport transport)
+    {
+        var key = (share, transport, node.IsVpnNode);
+        lock (_mountUnits)
+        {
+            if (!_mountUnits.TryGetValue(key, out var text))
+            {
+                text = StorageRenderer.RenderMountUnit(_plan, node, share, transport);
+                _mountUnits[key] = text;
+            }
+            return text;
+        }
+    }
+
+    private string SlurmConf(RenderOptions options)
+    {
+        var key = (new Version(options.SlurmVersion.Major, options.SlurmVersion.Minor), options.Runtime);
+        lock (_slurmConfs)
+        {
+            if (!_slurmConfs.TryGetValue(key, out var text))
+            {
+                text = SlurmConfRenderer.Render(_plan, options);
+                _slurmConfs[key] = text;
+            }
+            return text;
+        }
+    }
+}

@@ -1,0 +1,33 @@
+namespace GridSpan.Render;
+
+/// <summary>Where rendered files live on a node (Debian 12 layout).</summary>
+public static class NodePaths
+{
+    public const string SlurmConf = "/etc/slurm/slurm.conf";
+    public const string CgroupConf = "/etc/slurm/cgroup.conf";
+    public const string SlurmdDefaults = "/etc/default/slurmd";
+    public const string MungeKey = "/etc/munge/munge.key";
+    public const string WireGuardConf = "/etc/wireguard/wg0.conf";
+    public const string DnsmasqConf = "/etc/dnsmasq.d/gridspan.conf";
+    public const string DnsHostsDir = "/etc/gridspan/dns";
+    public const string DnsHosts = "/etc/gridspan/dns/cluster.hosts";
+    public const string Hosts = "/etc/hosts";
+    public const string ResolvConf = "/etc/resolv.conf";
+    public const string Exports = "/etc/exports.d/gridspan.exports";
+    public const string Fstab = "/etc/fstab";
+    public const string RoutesScript = "/usr/local/libexec/gridspan/routes";
+    public const string RoutesUnit = "/etc/systemd/system/gridspan-routes.service";
+    public const string Sysctl = "/etc/sysctl.d/90-gridspan.conf";
+    public const string KnownHosts = "/etc/ssh/ssh_known_hosts";
+    public const string HostKey = "/etc/ssh/ssh_host_ed25519_key";
+    public const string StorageKey = "/etc/gridspan/storage_ed25519";
+    public const string ResumeHook = "/usr/local/libexec/gridspan/slurm-resume";
+    public const string SuspendHook = "/usr/local/libexec/gridspan/slurm-suspend";
+    public const string ResumeFailHook = "/usr/local/libexec/gridspan/slurm-resume-fail";
+
+    /// <summary>Where `create` installs the self-contained gridspan binary on the master (issue 5).</summary>
+    public const string GridSpanBinary = "/usr/local/bin/gridspan";
+
+    /// <summary>The cluster user's home: /root for root, /home/&lt;user&gt; (on the shared /home when shared) otherwise.</summary>
+    public static string HomeOf(string user) => user == "root" ? "/root" : $"/home/{user}";
+}

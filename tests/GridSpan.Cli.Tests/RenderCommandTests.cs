@@ -1,0 +1,101 @@
+using System.Runtime.Versioning;
+using GridSpan.Common;
+
+namespace GridSpan.Cli.Tests;
+
+[SupportedOSPlatform("linux")]
+public sealed class RenderCommandTests : IDisposable
+{
+    private static readonly string TwoSites = SourceTree.Path("examples/two-sites.yaml");
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("gridspan-render-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private string Out(string name) => Path.Combine(_temp.FullName, name);
+
+    [Fact]
+    public async Task Every_node_gets_its_files_with_secrets_readable_by_the_owner_only()
+    {
+        var run = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"));
+
+        Assert.Equal((int)ExitCode.Success, run.ExitCode);
+        Assert.Contains("rendered 16 node(s)", run.Out, StringComparison.Ordinal);
+        Assert.Equal(16, Directory.GetDirectories(Out("r")).Length);
+        var wg0 = Out("r/demo-hamburg-gw/etc/wireguard/wg0.conf");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wg0));
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(Out("r/demo-master/etc/munge/munge.key")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("r/demo-master/cloud-init/user-data")));
+        Assert.True(File.Exists(Out("r/demo-master/etc/dnsmasq.d/gridspan.conf")));
+        Assert.False(File.Exists(Out("r/demo-berlin-cpu-001/etc/wireguard/wg0.conf")));
+        Assert.True(File.Exists(Out("r/demo-hamburg-cpu-002/bundle.json")));
+        var slurmConfs = Directory.GetFiles(Out("r"), "slurm.conf", SearchOption.AllDirectories).Select(File.ReadAllText).Distinct().ToList();
+        Assert.Single(slurmConfs);
+        // Output names what was written, never a secret.
+        var privateKey = File.ReadAllLines(wg0).Single(l => l.StartsWith("PrivateKey = ", StringComparison.Ordinal))["PrivateKey = ".Length..];
+        Assert.DoesNotContain(privateKey, run.Out + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_plan_written_with_the_files_is_the_plan_command_json()
+    {
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+        var plan = await CliRun.InvokeAsync("plan", "-c", TwoSites, "--json");
+        Assert.Equal(plan.Out, File.ReadAllText(Out("r/plan.json")));
+    }
+
+    [Fact]
+    public async Task Without_a_state_directory_every_render_has_new_secrets_and_with_one_they_are_kept()
+    {
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("a"), "--nodes", "demo-master");
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("b"), "--nodes", "demo-master");
+        Assert.NotEqual(File.ReadAllText(Out("a/demo-master/etc/munge/munge.key")), File.ReadAllText(Out("b/demo-master/etc/munge/munge.key")));
+
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("c"), "--state", Out("state"));
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("d"), "--state", Out("state"));
+        Assert.Equal(File.ReadAllText(Out("c/demo-hamburg-gw/etc/wireguard/wg0.conf")), File.ReadAllText(Out("d/demo-hamburg-gw/etc/wireguard/wg0.conf")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("state/secrets.json")));
+    }
+
+    [Fact]
+    public async Task Nodes_picks_the_nodes_to_render_by_hostlist()
+    {
+        var run = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-hamburg-cpu-[002-003],demo-master");
+
+        Assert.Equal((int)ExitCode.Success, run.ExitCode);
+        Assert.Equal(["demo-hamburg-cpu-002", "demo-hamburg-cpu-003", "demo-master"],
+            Directory.GetDirectories(Out("r")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("SLURMD_OPTIONS=\"-b\"", File.ReadAllText(Out("r/demo-hamburg-cpu-002/etc/default/slurmd")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Slurm_version_and_runtime_change_the_slurm_conf()
+    {
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master", "--slurm-version", "23.11", "--runtime", "vm");
+        var conf = File.ReadAllText(Out("r/demo-master/etc/slurm/slurm.conf"));
+        Assert.Contains("cloud_reg_addrs", conf, StringComparison.Ordinal);
+        Assert.Contains("ProctrackType=proctrack/cgroup", conf, StringComparison.Ordinal);
+        Assert.DoesNotContain("PrivateData", conf, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_node_or_a_bad_version_is_an_error_without_a_stack_trace()
+    {
+        var unknown = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-nowhere-001");
+        Assert.Equal((int)ExitCode.NotFound, unknown.ExitCode);
+        Assert.Contains("has no node 'demo-nowhere-001'", unknown.Error, StringComparison.Ordinal);
+
+        var version = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--slurm-version", "latest");
+        Assert.Equal((int)ExitCode.Failure, version.ExitCode);
+        Assert.DoesNotContain("   at ", version.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_says_that_secrets_are_written_and_how_they_are_protected()
+    {
+        var run = await CliRun.InvokeAsync("render", "--help");
+        var help = run.Out.Replace("\n", " ", StringComparison.Ordinal);
+        Assert.Contains("SECRETS ARE WRITTEN TOO", help, StringComparison.Ordinal);
+        Assert.Contains("0600", help, StringComparison.Ordinal);
+        Assert.Contains("throwaway", help, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,140 @@
+using GridSpan.Common;
+using GridSpan.Plan;
+using GridSpan.Secrets;
+
+namespace GridSpan.Core.Tests.Secrets;
+
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SecretTests
+{
+    private static readonly ClusterPlan Plan = TestSpecs.Plan(TestSpecs.TwoSites());
+
+    [Fact]
+    public void Every_vpn_node_and_every_node_get_their_own_keys()
+    {
+        var secrets = new SecretGenerator(SystemRandomSource.Instance).Generate(Plan);
+        Assert.Equal(["demo-hamburg-gw", "demo-master"], secrets.WireGuard.Keys);
+        Assert.Equal(Plan.Nodes.Length, secrets.HostKeys.Count);
+        Assert.Equal(secrets.WireGuard.Count, secrets.WireGuard.Values.Select(k => k.PrivateKey).Distinct().Count());
+        Assert.Equal(secrets.HostKeys.Count, secrets.HostKeys.Values.Select(k => k.PrivateKey).Distinct().Count());
+        Assert.Equal(1024, Convert.FromBase64String(secrets.Munge.Value.Trim()).Length);
+    }
+
+    [Fact]
+    public void Wireguard_keys_are_what_wg_derives_from_the_private_key()
+    {
+        var generator = new SecretGenerator(SystemRandomSource.Instance);
+        for (var i = 0; i < 3; i++)
+        {
+            var pair = generator.WireGuardKey();
+            Assert.Equal(pair.PublicKey, Tool.Run("wg", ["pubkey"], pair.PrivateKey + "\n").Trim());
+        }
+    }
+
+    [Fact]
+    public void Ssh_keys_are_read_by_ssh_keygen_which_derives_the_same_public_key()
+    {
+        var pair = new SecretGenerator(SystemRandomSource.Instance).SshKey("root@demo-master");
+        var directory = Directory.CreateTempSubdirectory("gridspan-ssh-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "id_ed25519");
+            File.WriteAllText(path, pair.PrivateKey);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var derived = Tool.Run("ssh-keygen", ["-y", "-f", path], "").Trim();
+            Assert.Equal(SplitKey(pair.PublicKey), SplitKey(derived));
+            Assert.EndsWith("root@demo-master", pair.PublicKey, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void No_secret_type_shows_its_value_in_to_string()
+    {
+        var secrets = new SecretGenerator(new DeterministicRandomSource("tostring")).Generate(Plan);
+        var texts = new[]
+        {
+            secrets.ToString(), secrets.Munge.ToString(), secrets.ClusterSsh.ToString(), secrets.StorageSsh.ToString(),
+            secrets.WireGuard["demo-master"].ToString(), secrets.HostKeys["demo-master"].ToString(),
+        };
+        foreach (var text in texts)
+        {
+            foreach (var value in secrets.SecretValues())
+            {
+                Assert.DoesNotContain(value.Trim(), text, StringComparison.Ordinal);
+            }
+            Assert.DoesNotContain("PRIVATE KEY", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_same_random_source_gives_the_same_secrets()
+    {
+        var a = new SecretGenerator(new DeterministicRandomSource("same")).Generate(Plan);
+        var b = new SecretGenerator(new DeterministicRandomSource("same")).Generate(Plan);
+        Assert.Equal(a.SecretValues(), b.SecretValues());
+    }
+
+    [Fact]
+    public void Regenerating_for_a_grown_cluster_keeps_existing_keys_and_adds_new_ones()
+    {
+        var old = new SecretGenerator(new DeterministicRandomSource("old")).Generate(Plan);
+        var grown = TestSpecs.Plan(TestSpecs.ThreeSites() with { Name = "demo" });
+        var secrets = new SecretGenerator(new DeterministicRandomSource("new")).Generate(grown, old);
+        Assert.Equal(old.Munge, secrets.Munge);
+        Assert.Equal(old.WireGuard["demo-master"], secrets.WireGuard["demo-master"]);
+        Assert.Equal(old.ClusterSsh, secrets.ClusterSsh);
+        Assert.Contains("demo-c-gw", secrets.WireGuard.Keys);
+        Assert.DoesNotContain("demo-hamburg-gw", secrets.WireGuard.Keys);
+    }
+
+    [Fact]
+    public void The_store_writes_an_owner_only_file_and_reads_it_back()
+    {
+        var secrets = new SecretGenerator(new DeterministicRandomSource("store")).Generate(Plan);
+        var directory = Directory.CreateTempSubdirectory("gridspan-secrets-");
+        try
+        {
+            var state = Path.Combine(directory.FullName, "state");
+            Assert.Null(SecretStore.Load(state));
+            SecretStore.Save(state, secrets);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SecretStore.PathIn(state)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(state));
+            var loaded = SecretStore.Load(state)!;
+            Assert.Equal(secrets.SecretValues(), loaded.SecretValues());
+            Assert.Equal(secrets.WireGuard["demo-master"].PublicKey, loaded.WireGuard["demo-master"].PublicKey);
+
+            File.SetUnixFileMode(SecretStore.PathIn(state), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            var error = Assert.Throws<GridSpanException>(() => SecretStore.Load(state));
+            Assert.Contains("chmod 600", error.Fix, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_damaged_store_is_an_error_that_does_not_quote_the_file()
+    {
+        var directory = Directory.CreateTempSubdirectory("gridspan-secrets-");
+        try
+        {
+            var path = SecretStore.PathIn(directory.FullName);
+            File.WriteAllText(path, "{\"munge\": \"TOPSECRETVALUE");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var error = Assert.Throws<GridSpanException>(() => SecretStore.Load(directory.FullName));
+            Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("TOPSECRETVALUE", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static string SplitKey(string line) => string.Join(' ', line.Split(' ').Take(2));
+}
