@@ -15,6 +15,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.SchemaCommand.Create(context));
         root.Subcommands.Add(Commands.PlanCommand.Create(context));
         root.Subcommands.Add(Commands.RenderCommand.Create(context));
+        root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
         return root;
     }
 }

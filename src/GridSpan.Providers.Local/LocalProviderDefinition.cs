@@ -47,6 +47,11 @@ public sealed class LocalProviderDefinition : IProviderDefinition
 
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
 
+    /// <summary>
+    /// The machine's local cloud (see <see cref="LocalCloudEnvironment"/>). Its state is the machine's,
+    /// not the cluster's: <see cref="SiteConnection.StateDirectory"/> is not used, so listing by tag works
+    /// even when the cluster's own state is lost.
+    /// </summary>
     public ISiteProvider Connect(SiteConnection connection) =>
-        throw new NotSupportedException("the local cloud's site provider is being written (issue 3)");
+        new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), connection.Runner), connection.Site.Name);
 }

@@ -1,0 +1,170 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GridSpan.Common;
+using GridSpan.Providers.Local.Cloud;
+using GridSpan.Provision;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace GridSpan.Providers.Local.Api;
+
+/// <summary>
+/// The local cloud's HTTP API, for a cluster's master (on-demand nodes) and anyone on the public
+/// segment: ports and servers can be created, read, listed by cluster and deleted. Every request needs
+/// `Authorization: Bearer TOKEN` (the token file is 0600 under the state directory). It listens only
+/// on the public segment's first address inside the world namespace, never on the host's interfaces.
+///
+/// POST /v1/ports, PUT /v1/ports/{id}/allowed-address-pairs, POST /v1/servers, GET /v1/servers/{id},
+/// GET /v1/resources?cluster=ID, DELETE /v1/resources/{kind}/{id}.
+/// </summary>
+public static class ApiServer
+{
+    // Messages quote names with apostrophes; the API answers JSON, never HTML, so they need no escaping.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static async Task RunAsync(LocalCloud cloud, CancellationToken cancellationToken)
+    {
+        var app = Build(cloud, cloud.Options.ApiAddress, cloud.Options.ApiPort);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public static WebApplication Build(LocalCloud cloud, IPAddress address, int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
+        var app = builder.Build();
+        var token = Encoding.UTF8.GetBytes(File.ReadAllText(cloud.TokenPath).Trim());
+
+        app.Use(async (context, next) =>
+        {
+            var header = context.Request.Headers.Authorization.ToString();
+            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes(header[7..].Trim()) : [];
+            if (!CryptographicOperations.FixedTimeEquals(given, token))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await context.Response.WriteAsJsonAsync(new ErrorBody(
+                    header.Length == 0 ? "the request has no Authorization header" : "the bearer token is wrong",
+                    "send `Authorization: Bearer <token>` with the local cloud's API token"), Json).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (BadRequestException bad)
+            {
+                await Reply(context, StatusCodes.Status400BadRequest, bad.Message, bad.Fix).ConfigureAwait(false);
+            }
+            catch (GridSpanException refused)
+            {
+                var status = refused.Message.Contains("there is no ", StringComparison.Ordinal) ? StatusCodes.Status404NotFound
+                    : refused.Message.Contains("quota exceeded", StringComparison.Ordinal) ? StatusCodes.Status403Forbidden
+                    : StatusCodes.Status409Conflict;
+                await Reply(context, status, refused.Message, refused.Fix).ConfigureAwait(false);
+            }
+        });
+
+        app.MapPost("/v1/ports", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreatePortBody>(context).ConfigureAwait(false);
+            var port = await cloud.CreatePortAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), Required(body.NetworkId, "networkId"),
+                body.FixedAddress is null ? null : ParseAddress(body.FixedAddress, "fixedAddress"),
+                body.SecurityGroupIds ?? [], (body.AllowedAddressPairs ?? []).Select(p => ParseNetwork(p, "allowedAddressPairs")),
+                context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(port, Json, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapPut("/v1/ports/{id}/allowed-address-pairs", async (HttpContext context, string id) =>
+        {
+            var body = await ReadAsync<AllowedAddressPairsBody>(context).ConfigureAwait(false);
+            var pairs = Required(body.AllowedAddressPairs, "allowedAddressPairs").Select(p => ParseNetwork(p, "allowedAddressPairs"));
+            return Results.Json(await cloud.SetAllowedAddressPairsAsync(id, pairs, context.RequestAborted).ConfigureAwait(false), Json);
+        });
+        app.MapPost("/v1/servers", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreateServerBody>(context).ConfigureAwait(false);
+            var server = await cloud.CreateServerAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+                Required(body.Image, "image"), Required(body.Flavor, "flavor"), Required(body.PortId, "portId"),
+                Required(body.KeyPairName, "keyPairName"), body.UserData, body.Metadata ?? [], context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(server, Json, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapGet("/v1/servers/{id}", async (HttpContext context, string id) =>
+            await cloud.GetServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
+                ? Results.Json(server, Json)
+                : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound));
+        app.MapGet("/v1/resources", async (HttpContext context) =>
+        {
+            var cluster = context.Request.Query["cluster"].ToString();
+            if (cluster.Length == 0)
+            {
+                throw new BadRequestException("the query parameter 'cluster' is missing", "ask for /v1/resources?cluster=<cluster id>");
+            }
+            return Results.Json(await cloud.ListAsync(cluster, context.RequestAborted).ConfigureAwait(false), Json);
+        });
+        app.MapDelete("/v1/resources/{kind}/{id}", async (HttpContext context, string kind, string id) =>
+        {
+            if (!Enum.TryParse<ResourceKind>(kind, ignoreCase: true, out var parsed) || int.TryParse(kind, out _))
+            {
+                throw new BadRequestException($"'{kind}' is not a kind of resource", $"use one of {string.Join(", ", Enum.GetNames<ResourceKind>())}");
+            }
+            await cloud.DeleteAsync(parsed, id, context.RequestAborted).ConfigureAwait(false);
+            return Results.NoContent();
+        });
+        return app;
+    }
+
+    private static Task Reply(HttpContext context, int status, string message, string? fix)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ErrorBody(message, fix), Json);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext context) where T : class
+    {
+        if (context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            throw new BadRequestException("the body must be JSON", "send Content-Type: application/json");
+        }
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, Json, context.RequestAborted).ConfigureAwait(false)
+                ?? throw new BadRequestException("the body is empty (null)", "send a JSON object");
+        }
+        catch (JsonException failure)
+        {
+            throw new BadRequestException($"the body is not a valid request: {failure.Message}", "send a JSON object with the documented fields");
+        }
+    }
+
+    private static T Required<T>(T? value, string field) where T : class =>
+        value ?? throw new BadRequestException($"the field '{field}' is missing", $"add '{field}' to the JSON body");
+
+    private static IPAddress ParseAddress(string text, string field) =>
+        IPAddress.TryParse(text, out var address) ? address : throw new BadRequestException($"'{field}': '{text}' is not an IP address", null);
+
+    private static IPNetwork ParseNetwork(string text, string field) =>
+        IPNetwork.TryParse(text, out var network) ? network
+        : IPAddress.TryParse(text, out var single) ? new IPNetwork(single, 32)
+        : throw new BadRequestException($"'{field}': '{text}' is not an address range such as 10.1.0.0/24", null);
+
+    private sealed class BadRequestException(string message, string? fix) : Exception(message)
+    {
+        public string? Fix { get; } = fix;
+    }
+}

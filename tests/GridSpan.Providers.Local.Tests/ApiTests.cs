@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using GridSpan.Providers.Local.Host;
+
+namespace GridSpan.Providers.Local.Tests;
+
+[Collection(LocalCloudCollection.Name)]
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task The_api_rejects_a_request_without_the_token_and_explains_a_bad_body()
+    {
+        await using var test = await TestCloud.CreateAsync();
+        var sites = new Sites(test, "c-api");
+        var site = await sites.NetworkAsync("site", "10.71.0.0/24", 1500);
+        var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
+        var master = await sites.BootAsync("master", site, group);
+        using var http = WorldClient(test);
+        var token = (await File.ReadAllTextAsync(test.Cloud.TokenPath)).Trim();
+        await WaitForApiAsync(http);
+
+        using var anonymous = await http.PostAsync("v1/ports", Json("{}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var wrong = new HttpRequestMessage(HttpMethod.Post, "v1/ports") { Content = Json("{}") };
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "not-the-token");
+        using var wrongReply = await http.SendAsync(wrong);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongReply.StatusCode);
+
+        using var broken = new HttpRequestMessage(HttpMethod.Post, "v1/servers") { Content = Json("{\"name\": ") };
+        broken.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var brokenReply = await http.SendAsync(broken);
+        Assert.Equal(HttpStatusCode.BadRequest, brokenReply.StatusCode);
+        Assert.Contains("the body is not a valid request", await brokenReply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var incomplete = new HttpRequestMessage(HttpMethod.Post, "v1/servers") { Content = Json("{\"name\": \"w1\"}") };
+        incomplete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var incompleteReply = await http.SendAsync(incomplete);
+        Assert.Equal(HttpStatusCode.BadRequest, incompleteReply.StatusCode);
+        Assert.Contains("the field 'clusterId' is missing", await incompleteReply.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var good = new HttpRequestMessage(HttpMethod.Post, "v1/ports")
+        {
+            Content = Json($"{{\"name\": \"w1\", \"clusterId\": \"c-api\", \"networkId\": \"{site.Id}\", \"securityGroupIds\": [\"{group.Id}\"]}}"),
+        };
+        good.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var goodReply = await http.SendAsync(good);
+        Assert.Equal(HttpStatusCode.Created, goodReply.StatusCode);
+        Assert.Contains(await sites.Provider.ListAsync("c-api", CancellationToken.None), r => r.Name == "w1" && r.Kind == Provision.ResourceKind.Port);
+
+        // A cluster's master reaches the API through its site's router; without the token it is turned away.
+        var fromMaster = await sites.RunCheckedAsync(master, $$"""
+            python3 -c 'import urllib.request, urllib.error
+            try: urllib.request.urlopen("{{test.Cloud.ApiUri}}v1/resources?cluster=c-api", timeout=5)
+            except urllib.error.HTTPError as e: print(e.code)'
+            """);
+        Assert.Equal("401", fromMaster);
+    }
+
+    [Fact]
+    public async Task A_create_beyond_the_quota_fails_with_a_clear_error()
+    {
+        await using var test = await TestCloud.CreateAsync();
+        var sites = new Sites(test, "c-quota");
+        var site = await sites.NetworkAsync("site", "10.72.0.0/24", 1500);
+        var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
+        await test.Cloud.SetQuotaAsync(new Cloud.QuotaRecord(1, null), CancellationToken.None);
+        await sites.StartAsync("first", site, group);
+
+        var refused = await Assert.ThrowsAsync<Common.GridSpanException>(() => sites.StartAsync("second", site, group));
+
+        Assert.Contains("quota exceeded", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("c-quota already has 1 servers", refused.Message, StringComparison.Ordinal);
+    }
+
+    private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+
+    /// <summary>An HTTP client whose connections start inside the test cloud's world namespace (the host has no route there).</summary>
+    private static HttpClient WorldClient(TestCloud test)
+    {
+        var world = Cloud.Names.NetnsPath(test.Cloud.Names.World);
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = await NetnsSocket.CreateAsync(world, AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Parse(context.DnsEndPoint.Host), context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private static async Task WaitForApiAsync(HttpClient http)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var reply = await http.GetAsync("v1/resources");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+        Assert.Fail("the API server did not answer within 20 s");
+    }
+}
