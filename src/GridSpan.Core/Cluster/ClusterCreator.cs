@@ -64,8 +64,9 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         var nodes = cluster.State.Nodes.ToBuilder();
         foreach (var node in result.Nodes)
         {
-            var probe = nodes.TryGetValue(node.NodeName, out var known) && known.ServerId == node.ServerId ? known.Probe : null;
-            nodes[node.NodeName] = new NodeFacts(node.Site, node.ServerId, node.Address.ToString(), node.PublicAddress?.ToString(), node.HostKeys, probe);
+            var same = nodes.TryGetValue(node.NodeName, out var known) && known.ServerId == node.ServerId;
+            nodes[node.NodeName] = new NodeFacts(node.Site, node.ServerId, node.Address.ToString(), node.PublicAddress?.ToString(), node.HostKeys,
+                same ? known!.Probe : null, same ? known!.ConvergedBundle : null);
         }
         cluster.SaveState(cluster.State with { Nodes = nodes.ToImmutable() });
         return result;
@@ -86,12 +87,30 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         var renderer = new ClusterRenderer(plan, cluster.Secrets, cluster.Facts(), node => OptionsFor(plan, node, probes));
         var converger = new NodeConverger(new ConvergeOptions { HealthChecks = [new MungeHealthCheck()] });
         var configurator = new ClusterConfigurator(cluster.Transport, converger) { ConnectWait = ConnectWait };
+        var bundles = waves.SelectMany(w => w).ToDictionary(n => n.Name, n => renderer.Render(n.Name).Bundle, StringComparer.Ordinal);
+        var hashes = bundles.ToDictionary(b => b.Key, b => BundleHash.Of(b.Value), StringComparer.Ordinal);
+        // Waves exist for first converges (a worker's mounts need the master's sshd and the VPN). When every
+        // node already converged to exactly this bundle, they only check for drift: all at once.
+        if (hashes.All(h => cluster.State.Nodes[h.Key].ConvergedBundle == h.Value))
+        {
+            waves = [[.. waves.SelectMany(w => w)]];
+        }
         var results = ImmutableArray.CreateBuilder<ClusterConvergeResult>();
         foreach (var wave in waves)
         {
-            var assignments = wave.Select(n => new NodeAssignment(renderer.Render(n.Name).Bundle, targets[n.Name])).ToList();
+            var assignments = wave.Select(n => new NodeAssignment(bundles[n.Name], targets[n.Name])).ToList();
             var result = await configurator.ConfigureAsync(assignments, progress, cancellationToken).ConfigureAwait(false);
             results.Add(result);
+            var nodes = cluster.State.Nodes.ToBuilder();
+            foreach (var report in result.Reports)
+            {
+                nodes[report.NodeName] = nodes[report.NodeName] with { ConvergedBundle = hashes[report.NodeName] };
+            }
+            foreach (var failure in result.Failures)
+            {
+                nodes[failure.NodeName] = nodes[failure.NodeName] with { ConvergedBundle = null };
+            }
+            cluster.SaveState(cluster.State with { Nodes = nodes.ToImmutable() });
             result.EnsureSuccess();
         }
         await WaitForSlurmAsync(cluster, targets, cancellationToken).ConfigureAwait(false);

@@ -28,13 +28,15 @@ public sealed record ClusterState(
 /// <param name="PublicAddress">The floating (public) address of the master and gateways.</param>
 /// <param name="HostKeys">Host keys the cloud reported, pinned beside the node's pre-generated one.</param>
 /// <param name="Probe">What the node runs (found once per server), or null before it was probed.</param>
+/// <param name="ConvergedBundle">The hash of the bundle the node last converged to (<see cref="BundleHash"/>), or null.</param>
 public sealed record NodeFacts(
     string Site,
     string ServerId,
     string Address,
     string? PublicAddress,
     ImmutableArray<string> HostKeys,
-    NodeProbe? Probe);
+    NodeProbe? Probe,
+    string? ConvergedBundle = null);
 
 /// <summary>Facts read from a running node that decide how it is rendered (see <see cref="NodeProber"/>).</summary>
 /// <param name="SlurmVersion">major.minor of the installed Slurm, e.g. 22.05.</param>
