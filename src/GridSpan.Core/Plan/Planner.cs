@@ -98,7 +98,7 @@ public static class Planner
                 {
                     var size = SizeOf(site.Name, group.Flavor);
                     var width = NodeNames.NumberWidth(group.Count + group.OnDemand);
-                    var features = ImmutableArray.CreateRange(new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal));
+                    var features = GroupFeatures(site, group);
                     var (first, count) = pass ? (group.Count + 1, group.OnDemand) : (1, group.Count);
                     for (var i = 0; i < count; i++)
                     {
@@ -112,7 +112,7 @@ public static class Planner
             {
                 var size = SizeOf(site.Name, group.Flavor);
                 groups.Add(new GroupPlan(group.Name, PartitionName(site.Name, group.Name), group.Flavor, group.Image, size.Cpus, size.MemoryMiB,
-                    ImmutableArray.CreateRange(new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal)),
+                    GroupFeatures(site, group),
                     group.Count, group.OnDemand,
                     Hostlist.Format(staticNodes.Where(n => n.Group == group.Name).Select(n => n.Name)),
                     Hostlist.Format(onDemandNodes.Where(n => n.Group == group.Name).Select(n => n.Name))));
@@ -201,6 +201,10 @@ public static class Planner
     }
 
     private static string PartitionName(string site, string group) => $"{site}-{group}";
+
+    /// <summary>A group's Slurm features: its site, its name, then the user's.</summary>
+    private static ImmutableArray<string> GroupFeatures(SiteSpec site, WorkerGroupSpec group) =>
+        [.. new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal)];
 
     private static List<(IPNetwork Subnet, bool Chosen)> ChooseSubnets(ClusterSpec spec)
     {
