@@ -27,7 +27,7 @@ public sealed record LocalCloudOptions(
     public static LocalCloudOptions Default { get; } = new(
         DefaultRoot,
         Path.Combine(DefaultRoot, "images"),
-        "gs",
+        "gslc",
         IPNetwork.Parse("198.18.0.0/24"),
         8774,
         ApiServerLauncher.Discover());

@@ -48,12 +48,15 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
 
     /// <summary>
-    /// The machine's local cloud (see <see cref="LocalCloudEnvironment"/>). Its state is the machine's,
-    /// not the cluster's: <see cref="SiteConnection.StateDirectory"/> is not used, so listing by tag works
-    /// even when the cluster's own state is lost.
+    /// On a cluster node that holds the local cloud's API credentials (the master, for on-demand
+    /// nodes): the API. Elsewhere: the machine's local cloud directly (see <see cref="LocalCloudEnvironment"/>).
+    /// Its state is the machine's, not the cluster's: <see cref="SiteConnection.StateDirectory"/> is not
+    /// used, so listing by tag works even when the cluster's own state is lost.
     /// </summary>
     public ISiteProvider Connect(SiteConnection connection) =>
-        new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), connection.Runner), connection.Site.Name);
+        Api.LocalApiCredentials.Find() is { } credentials
+            ? new Api.LocalApiSiteProvider(credentials, connection.Site.Name)
+            : new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), connection.Runner), connection.Site.Name);
 
     /// <summary>Every tagged resource of the machine's local cloud, from its own state (no site needed).</summary>
     public async Task<ImmutableArray<CloudResource>> ListAllAsync(Common.ICommandRunner runner, CancellationToken cancellationToken)

@@ -69,29 +69,22 @@ public sealed class LocalSiteProvider(LocalCloud cloud, string siteName) : ISite
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>
+    /// The files a cluster's master needs to call this cloud for on-demand nodes (path → content; a secret:
+    /// write 0600, to the master only). With them, the `local` provider on the master talks to the API.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> CredentialFilesForMaster() =>
+        new Dictionary<string, string>
+        {
+            [Api.LocalApiCredentials.DefaultPath] = System.Text.Json.JsonSerializer.Serialize(Cloud.ApiCredentials(), Api.ApiServer.JsonOptions),
+        };
+
     private static PortInfo ToInfo(PortRecord port) =>
         new(port.Id, port.Name, IPAddress.Parse(port.Address), port.Mac, [.. port.AllowedAddressPairs.Select(IPNetwork.Parse)]);
 
-    private async Task<ServerInfo> ToInfoAsync(ServerRecord server, CancellationToken cancellationToken)
-    {
-        var state = await Cloud.Store.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var addresses = new List<IPAddress>();
-        if (state.Ports.FirstOrDefault(p => p.Id == server.PortId) is { } port)
-        {
-            addresses.Add(IPAddress.Parse(port.Address));
-        }
-        if (state.FloatingIps.FirstOrDefault(f => f.PortId == server.PortId) is { } floating)
-        {
-            addresses.Add(IPAddress.Parse(floating.Address));
-        }
-        var status = server.Status switch
-        {
-            ServerStatusText.Active => ServerStatus.Active,
-            ServerStatusText.Error => ServerStatus.Error,
-            _ => ServerStatus.Building,
-        };
-        return new ServerInfo(server.Id, server.Name, status, [.. addresses], [.. server.HostKeys], server.Fault);
-    }
+    private async Task<ServerInfo> ToInfoAsync(ServerRecord server, CancellationToken cancellationToken) =>
+        await Cloud.DescribeServerAsync(server.Id, cancellationToken).ConfigureAwait(false)
+        ?? new ServerInfo(server.Id, server.Name, ServerStatus.Error, [], [], "the server was deleted meanwhile");
 
     /// <summary>Names the site in every refusal, as the provider contract asks.</summary>
     private async Task<T> Wrap<T>(Func<Task<T>> action)

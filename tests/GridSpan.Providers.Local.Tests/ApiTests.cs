@@ -60,6 +60,85 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task The_host_reaches_the_master_by_its_floating_address_and_through_the_api_creates_boots_and_deletes_an_on_demand_server()
+    {
+        await using var test = await TestCloud.CreateAsync();
+        var sites = new Sites(test, "c-elastic");
+        var site = await sites.NetworkAsync("site", "10.73.0.0/24", 1500);
+        var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
+        var master = await sites.BootAsync("master", site, group);
+        var masterPublic = await sites.FloatingAsync(master);
+        using var http = WorldClient(test);
+        await WaitForApiAsync(http);
+
+        // The host reaches the master's floating address only through `gridspan localcloud connect` (no route, no interface).
+        var knownHosts = Path.Combine(test.Directory, "known_hosts");
+        var masterInfo = await sites.Provider.GetServerAsync(master.ServerId, CancellationToken.None);
+        await File.WriteAllLinesAsync(knownHosts, masterInfo!.HostKeys.Select(k => $"{masterPublic} {k}"));
+        var cli = Path.Combine(AppContext.BaseDirectory, "gridspan.dll");
+        var ssh = await new Common.ProcessCommandRunner().RunAsync(new Common.CommandRequest("ssh",
+        [
+            "-i", test.PrivateKey, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}",
+            "-o", $"ProxyCommand=dotnet {cli} localcloud connect %h %p", $"root@{masterPublic}", "hostname",
+        ])
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["GRIDSPAN_LOCALCLOUD_STATE"] = test.Cloud.Options.StateDirectory,
+                ["GRIDSPAN_LOCALCLOUD_PREFIX"] = test.Cloud.Options.Prefix,
+            },
+        }, CancellationToken.None);
+        Assert.True(ssh.Succeeded, ssh.StandardError);
+        Assert.Equal("master", ssh.StandardOutput.Trim());
+
+        // What the configurator would put on the master, read back the way the provider on the master reads it.
+        var (path, content) = sites.Provider.CredentialFilesForMaster().Single();
+        Assert.Equal("/etc/gridspan/local-cloud-api.json", path);
+        var credentialsFile = Path.Combine(test.Directory, "local-cloud-api.json");
+        await File.WriteAllTextAsync(credentialsFile, content);
+        Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", credentialsFile);
+        Api.LocalApiCredentials credentials;
+        try
+        {
+            credentials = Api.LocalApiCredentials.Find()!;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", null);
+        }
+        Assert.Equal(test.Cloud.ApiUri, credentials.Url);
+        await using var api = new Api.LocalApiSiteProvider(credentials, "site", WorldHandler(test));
+        var none = CancellationToken.None;
+
+        var port = await api.CreatePortAsync(new Provision.PortRequest("w1", "c-elastic", site.Id, null, [group.Id], []), none);
+        var created = await api.CreateServerAsync(new Provision.ServerRequest("w1", "c-elastic", "debian-12", "tiny", port.Id, "test-key",
+            "#cloud-config\nwrite_files:\n  - path: /etc/gridspan-role\n    content: worker\n", System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty), none);
+        Provision.ServerInfo? server = created;
+        for (var i = 0; i < 300 && server?.Status == Provision.ServerStatus.Building; i++)
+        {
+            await Task.Delay(100);
+            server = await api.GetServerAsync(created.Id, none);
+        }
+
+        Assert.Equal(Provision.ServerStatus.Active, server?.Status);
+        Assert.Equal([port.Address], server!.Addresses.ToArray());
+        Assert.Equal(2, server.HostKeys.Length);
+        var node = new Node(created.Id, "w1", port, site);
+        Assert.Equal("worker", await sites.RunCheckedAsync(node, "cat /etc/gridspan-role"));
+        Assert.Equal("w1", await sites.RunCheckedAsync(node, "hostname"));
+
+        await api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Server, created.Id, "w1", "c-elastic"), none);
+        await api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Port, port.Id, "w1", "c-elastic"), none);
+
+        Assert.Null(await api.GetServerAsync(created.Id, none));
+        Assert.DoesNotContain(await api.ListAsync("c-elastic", none), r => r.Name == "w1");
+        Assert.False(File.Exists(Cloud.Names.NetnsPath(test.Cloud.Names.Node(created.Id))), "the server's namespace is gone");
+        var refused = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
+            api.CreatePortAsync(new Provision.PortRequest("w2", "c-elastic", "no-such-network", null, [], []), none));
+        Assert.Equal("site 'site': the local cloud API refused the request (404): there is no network 'no-such-network' in the local cloud", refused.Message);
+    }
+
+    [Fact]
     public async Task A_create_beyond_the_quota_fails_with_a_clear_error()
     {
         await using var test = await TestCloud.CreateAsync();
@@ -78,10 +157,13 @@ public sealed class ApiTests
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     /// <summary>An HTTP client whose connections start inside the test cloud's world namespace (the host has no route there).</summary>
-    private static HttpClient WorldClient(TestCloud test)
+    private static HttpClient WorldClient(TestCloud test) =>
+        new(WorldHandler(test)) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
+
+    private static SocketsHttpHandler WorldHandler(TestCloud test)
     {
         var world = Cloud.Names.NetnsPath(test.Cloud.Names.World);
-        var handler = new SocketsHttpHandler
+        return new SocketsHttpHandler
         {
             ConnectCallback = async (context, cancellationToken) =>
             {
@@ -90,7 +172,6 @@ public sealed class ApiTests
                 return new NetworkStream(socket, ownsSocket: true);
             },
         };
-        return new HttpClient(handler) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private static async Task WaitForApiAsync(HttpClient http)

@@ -58,6 +58,10 @@ public sealed class TestCloud : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cloud.DownAsync(CancellationToken.None);
+        if (File.ReadAllText("/proc/self/mountinfo").Contains(Directory, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"localcloud down left a mount under {Directory}; not deleting through it");
+        }
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 }

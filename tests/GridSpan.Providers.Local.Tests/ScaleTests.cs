@@ -36,6 +36,13 @@ public sealed class ScaleTests
             Assert.Equal(node.Name, ssh.StandardOutput.Trim());
         }
 
+        // The flavor (tiny: 1 CPU, 512 MiB) is enforced by the node's own cgroups.
+        var cgroup = test.Cloud.Names.NodeCgroup(nodes[0].ServerId);
+        Assert.Equal("536870912", File.ReadAllText($"/sys/fs/cgroup/memory/{cgroup}/memory.limit_in_bytes").Trim());
+        Assert.Equal("100000", File.ReadAllText($"/sys/fs/cgroup/cpu/{cgroup}/cpu.cfs_quota_us").Trim());
+        var init = Nodes.NodeRuntime.InitPid((await test.Cloud.GetServerAsync(nodes[0].ServerId, CancellationToken.None))!.Pid!.Value);
+        Assert.Contains($"memory:/{cgroup}", File.ReadAllText($"/proc/{init}/cgroup"), StringComparison.Ordinal);
+
         var state = await test.Cloud.Store.ReadAsync(CancellationToken.None);
         var processes = state.Servers.Select(s => (s.Pid!.Value, s.StartTicks!.Value)).Append((state.Api!.Pid, state.Api.StartTicks)).ToList();
 

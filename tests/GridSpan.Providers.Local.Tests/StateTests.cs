@@ -24,4 +24,26 @@ public sealed class StateTests
         Assert.Equal(40, listed.Count(r => r.Kind == Provision.ResourceKind.Port));
         Assert.Empty(await restarted.ListAsync("another-cluster", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Deleting_by_tag_removes_the_clusters_servers_ports_networks_and_groups_and_nothing_of_another_cluster()
+    {
+        await using var test = await TestCloud.CreateAsync();
+        var mine = new Sites(test, "c-mine");
+        var theirs = new Sites(test, "c-theirs");
+        var site = await mine.NetworkAsync("site", "10.82.0.0/24", 1500);
+        var group = await mine.GroupAsync("ssh", Sites.Tcp(22));
+        var node = await mine.BootAsync("m1", site, group);
+        await mine.FloatingAsync(node);
+        var otherSite = await theirs.NetworkAsync("site", "10.82.0.0/24", 1500);
+
+        var deleted = await test.Cloud.DeleteByTagAsync("c-mine", CancellationToken.None);
+
+        Assert.Equal(6, deleted); // floating address, server, port, network, security group, key pair
+        Assert.Empty(await test.Cloud.ListAsync("c-mine", CancellationToken.None));
+        Assert.False(File.Exists(Names.NetnsPath(test.Cloud.Names.Node(node.ServerId))));
+        Assert.False(File.Exists(Names.NetnsPath(test.Cloud.Names.Router(site.Id))));
+        Assert.Single(await test.Cloud.ListAsync("c-theirs", CancellationToken.None));
+        Assert.True(File.Exists(Names.NetnsPath(test.Cloud.Names.Router(otherSite.Id))), "another cluster's network (even with the same subnet) stays");
+    }
 }

@@ -19,6 +19,7 @@ public static class LocalCloudCommand
         command.Subcommands.Add(Down(context));
         command.Subcommands.Add(Quota(context));
         command.Subcommands.Add(Api(context));
+        command.Subcommands.Add(Connect(context));
         return command;
     }
 
@@ -131,6 +132,31 @@ public static class LocalCloudCommand
             return ExitCode.Success;
         }, cancellationToken));
         return quota;
+    }
+
+    private static Command Connect(CliContext context)
+    {
+        var connect = new Command("connect",
+            "Relay standard input and output to ADDRESS:PORT on the local cloud's public segment (an SSH ProxyCommand: " +
+            "ssh -o ProxyCommand='gridspan localcloud connect %h %p' root@FLOATING-ADDRESS).");
+        var address = new Argument<string>("address") { Description = "A floating address (or the API address)." };
+        var port = new Argument<int>("port") { Description = "The TCP port." };
+        connect.Arguments.Add(address);
+        connect.Arguments.Add(port);
+        connect.SetAction((parse, cancellationToken) => CommandAction.RunAsync(context, async token =>
+        {
+            var options = LocalCloudEnvironment.Options();
+            if (!System.Net.IPAddress.TryParse(parse.GetValue(address), out var target) || !options.PublicSegment.Contains(target))
+            {
+                throw GridSpanException.Failed($"'{parse.GetValue(address)}' is not an address on the local cloud's public segment {options.PublicSegment}",
+                    "connect to a floating address (gridspan localcloud status shows them)");
+            }
+            await Providers.Local.Host.NetnsRelay.RunAsync(
+                Providers.Local.Cloud.Names.NetnsPath(new Providers.Local.Cloud.Names(options.Prefix).World),
+                new System.Net.IPEndPoint(target, parse.GetValue(port)), token).ConfigureAwait(false);
+            return ExitCode.Success;
+        }, cancellationToken));
+        return connect;
     }
 
     private static Command Api(CliContext context)

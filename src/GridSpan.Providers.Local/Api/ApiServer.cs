@@ -18,8 +18,9 @@ namespace GridSpan.Providers.Local.Api;
 /// `Authorization: Bearer TOKEN` (the token file is 0600 under the state directory). It listens only
 /// on the public segment's first address inside the world namespace, never on the host's interfaces.
 ///
-/// POST /v1/ports, PUT /v1/ports/{id}/allowed-address-pairs, POST /v1/servers, GET /v1/servers/{id},
-/// GET /v1/resources?cluster=ID, DELETE /v1/resources/{kind}/{id}.
+/// POST /v1/networks, /v1/security-groups, /v1/key-pairs, /v1/ports, /v1/servers, /v1/floating-ips;
+/// PUT /v1/ports/{id}/allowed-address-pairs; GET /v1/servers/{id}; GET /v1/resources?cluster=ID;
+/// DELETE /v1/resources/{kind}/{id} — the provider interface's operations, one to one.
 /// </summary>
 public static class ApiServer
 {
@@ -27,7 +28,11 @@ public static class ApiServer
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    /// <summary>The API's JSON settings, shared with its client.</summary>
+    public static JsonSerializerOptions JsonOptions => Json;
 
     public static async Task RunAsync(LocalCloud cloud, CancellationToken cancellationToken)
     {
@@ -77,10 +82,38 @@ public static class ApiServer
                 var status = refused.Message.Contains("there is no ", StringComparison.Ordinal) ? StatusCodes.Status404NotFound
                     : refused.Message.Contains("quota exceeded", StringComparison.Ordinal) ? StatusCodes.Status403Forbidden
                     : StatusCodes.Status409Conflict;
-                await Reply(context, status, refused.Message, refused.Fix).ConfigureAwait(false);
+                const string prefix = "site 'local': ";
+                var message = refused.Message.StartsWith(prefix, StringComparison.Ordinal) ? refused.Message[prefix.Length..] : refused.Message;
+                await Reply(context, status, message, refused.Fix).ConfigureAwait(false);
             }
         });
 
+        app.MapPost("/v1/networks", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreateNetworkBody>(context).ConfigureAwait(false);
+            var network = await cloud.CreateNetworkAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+                ParseNetwork(Required(body.Cidr, "cidr"), "cidr"), body.Mtu ?? 1500, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new NetworkView(network.Id, network.Name, network.Cidr, network.Mtu), Json, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapPost("/v1/security-groups", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreateSecurityGroupBody>(context).ConfigureAwait(false);
+            var rules = (body.Rules ?? []).Select(rule => new SecurityRule(
+                Enum.TryParse<IpProtocol>(Required(rule.Protocol, "rules.protocol"), ignoreCase: true, out var protocol) && !int.TryParse(rule.Protocol, out _)
+                    ? protocol
+                    : throw new BadRequestException($"'rules.protocol': '{rule.Protocol}' is not tcp, udp, icmp or any", null),
+                rule.PortMin ?? 0, rule.PortMax ?? rule.PortMin ?? 0, ParseNetwork(rule.Source ?? "0.0.0.0/0", "rules.source"))).ToList();
+            var group = await cloud.CreateSecurityGroupAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), rules,
+                context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new NamedView(group.Id, group.Name), Json, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapPost("/v1/key-pairs", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreateKeyPairBody>(context).ConfigureAwait(false);
+            var pair = await cloud.CreateKeyPairAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+                Required(body.PublicKey, "publicKey"), context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new NamedView(pair.Id, pair.Name), Json, statusCode: StatusCodes.Status201Created);
+        });
         app.MapPost("/v1/ports", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreatePortBody>(context).ConfigureAwait(false);
@@ -88,13 +121,13 @@ public static class ApiServer
                 body.FixedAddress is null ? null : ParseAddress(body.FixedAddress, "fixedAddress"),
                 body.SecurityGroupIds ?? [], (body.AllowedAddressPairs ?? []).Select(p => ParseNetwork(p, "allowedAddressPairs")),
                 context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(port, Json, statusCode: StatusCodes.Status201Created);
+            return Results.Json(View(port), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPut("/v1/ports/{id}/allowed-address-pairs", async (HttpContext context, string id) =>
         {
             var body = await ReadAsync<AllowedAddressPairsBody>(context).ConfigureAwait(false);
             var pairs = Required(body.AllowedAddressPairs, "allowedAddressPairs").Select(p => ParseNetwork(p, "allowedAddressPairs"));
-            return Results.Json(await cloud.SetAllowedAddressPairsAsync(id, pairs, context.RequestAborted).ConfigureAwait(false), Json);
+            return Results.Json(View(await cloud.SetAllowedAddressPairsAsync(id, pairs, context.RequestAborted).ConfigureAwait(false)), Json);
         });
         app.MapPost("/v1/servers", async (HttpContext context) =>
         {
@@ -102,12 +135,20 @@ public static class ApiServer
             var server = await cloud.CreateServerAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
                 Required(body.Image, "image"), Required(body.Flavor, "flavor"), Required(body.PortId, "portId"),
                 Required(body.KeyPairName, "keyPairName"), body.UserData, body.Metadata ?? [], context.RequestAborted).ConfigureAwait(false);
-            return Results.Json(server, Json, statusCode: StatusCodes.Status201Created);
+            var info = await cloud.DescribeServerAsync(server.Id, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(View(info!), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapGet("/v1/servers/{id}", async (HttpContext context, string id) =>
-            await cloud.GetServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
-                ? Results.Json(server, Json)
+            await cloud.DescribeServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
+                ? Results.Json(View(server), Json)
                 : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound));
+        app.MapPost("/v1/floating-ips", async (HttpContext context) =>
+        {
+            var body = await ReadAsync<CreateFloatingIpBody>(context).ConfigureAwait(false);
+            var floating = await cloud.CreateFloatingIpAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+                Required(body.PortId, "portId"), context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(new FloatingIpView(floating.Id, floating.Address, floating.PortId), Json, statusCode: StatusCodes.Status201Created);
+        });
         app.MapGet("/v1/resources", async (HttpContext context) =>
         {
             var cluster = context.Request.Query["cluster"].ToString();
@@ -115,7 +156,8 @@ public static class ApiServer
             {
                 throw new BadRequestException("the query parameter 'cluster' is missing", "ask for /v1/resources?cluster=<cluster id>");
             }
-            return Results.Json(await cloud.ListAsync(cluster, context.RequestAborted).ConfigureAwait(false), Json);
+            var resources = await cloud.ListAsync(cluster, context.RequestAborted).ConfigureAwait(false);
+            return Results.Json(resources.Select(r => new ResourceView(r.Kind, r.Id, r.Name, r.ClusterId)).ToList(), Json);
         });
         app.MapDelete("/v1/resources/{kind}/{id}", async (HttpContext context, string kind, string id) =>
         {
@@ -128,6 +170,11 @@ public static class ApiServer
         });
         return app;
     }
+
+    private static PortView View(PortRecord port) => new(port.Id, port.Name, port.Address, port.Mac, port.AllowedAddressPairs);
+
+    private static ServerView View(ServerInfo server) =>
+        new(server.Id, server.Name, server.Status, [.. server.Addresses.Select(a => a.ToString())], [.. server.HostKeys], server.Fault);
 
     private static Task Reply(HttpContext context, int status, string message, string? fix)
     {

@@ -44,6 +44,9 @@ public sealed class LocalCloud
 
     public Uri ApiUri => new($"http://{Options.ApiAddress}:{Options.ApiPort}/");
 
+    /// <summary>What a cluster's master needs to call the API (a secret: write it 0600, to the master only).</summary>
+    public Api.LocalApiCredentials ApiCredentials() => new(ApiUri, File.ReadAllText(TokenPath).Trim());
+
     // ---------------------------------------------------------------- host and world
 
     public async Task PreflightAsync(CancellationToken cancellationToken)
@@ -440,26 +443,37 @@ public sealed class LocalCloud
         return server;
     }
 
-    /// <summary>Waits until the server is active (SSH answers) or failed.</summary>
+    /// <summary>Waits until the server is active (SSH answers) or failed. Polls the node itself, not the state file.</summary>
     public async Task<ServerRecord> WaitActiveAsync(string serverId, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var record = state.Servers.FirstOrDefault(s => s.Id == serverId) ?? throw NotFound("server", serverId);
+        var port = state.Ports.First(p => p.Id == record.PortId);
+        var ssh = new IPEndPoint(IPAddress.Parse(port.Address), 22);
+        var netns = Names.NetnsPath(Names.Node(serverId));
         while (true)
         {
-            var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false) ?? throw NotFound("server", serverId);
-            if (server.Status == ServerStatusText.Active)
+            var alive = record.Pid is { } pid && record.StartTicks is { } ticks && Processes.IsAlive(pid, ticks);
+            if (!alive || record.Status != ServerStatusText.Building
+                || await NetnsSocket.AnswersAsync(netns, ssh, "SSH-", TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false))
             {
-                return server;
-            }
-            if (server.Status == ServerStatusText.Error)
-            {
-                throw GridSpanException.Provider("local", $"server {server.Name} failed: {server.Fault}");
+                var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false) ?? throw NotFound("server", serverId);
+                if (server.Status == ServerStatusText.Active)
+                {
+                    return server;
+                }
+                if (server.Status == ServerStatusText.Error)
+                {
+                    throw GridSpanException.Provider("local", $"server {server.Name} failed: {server.Fault}");
+                }
+                record = server;
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw GridSpanException.Provider("local", $"server {server.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}");
+                throw GridSpanException.Provider("local", $"server {record.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}");
             }
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -475,6 +489,33 @@ public sealed class LocalCloud
         }
         return await Commands.Runner.RunAsync(new CommandRequest("nsenter",
             ["-t", init.Value.ToString(CultureInfo.InvariantCulture), "-a", "/bin/sh", "-c", script]), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The server as the provider contract describes it: status, fixed and floating address, host keys.</summary>
+    public async Task<ServerInfo?> DescribeServerAsync(string serverId, CancellationToken cancellationToken)
+    {
+        var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false);
+        if (server is null)
+        {
+            return null;
+        }
+        var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var addresses = new List<IPAddress>();
+        if (state.Ports.FirstOrDefault(p => p.Id == server.PortId) is { } port)
+        {
+            addresses.Add(IPAddress.Parse(port.Address));
+        }
+        if (state.FloatingIps.FirstOrDefault(f => f.PortId == server.PortId) is { } floating)
+        {
+            addresses.Add(IPAddress.Parse(floating.Address));
+        }
+        var status = server.Status switch
+        {
+            ServerStatusText.Active => ServerStatus.Active,
+            ServerStatusText.Error => ServerStatus.Error,
+            _ => ServerStatus.Building,
+        };
+        return new ServerInfo(server.Id, server.Name, status, [.. addresses], [.. server.HostKeys], server.Fault);
     }
 
     // ---------------------------------------------------------------- floating addresses
@@ -621,6 +662,19 @@ public sealed class LocalCloud
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Deletes every resource tagged with the cluster's id, in dependency order (servers before ports, ...).</summary>
+    public async Task<int> DeleteByTagAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var resources = await ListAsync(clusterId, cancellationToken).ConfigureAwait(false);
+        foreach (var kind in resources.Select(r => r.Kind).Distinct().Order())
+        {
+            await Parallel.ForEachAsync(resources.Where(r => r.Kind == kind),
+                new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+                async (resource, token) => await DeleteAsync(resource.Kind, resource.Id, token).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        return resources.Length;
+    }
+
     /// <summary>
     /// Removes everything this local cloud created: servers (their processes by PID, mounts, cgroups,
     /// namespaces), routers, bridges, the world namespace, the API server, and the state.
@@ -654,8 +708,9 @@ public sealed class LocalCloud
             await RemoveSiteNetworkAsync(network.Id).ConfigureAwait(false);
         }
         // Namespaces named with this cloud's prefix that the state forgot (an interrupted create).
+        // Only names of exactly the shapes this cloud gives (never a mere prefix match: other tools' names may look alike).
         var leftovers = Directory.Exists("/run/netns")
-            ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).Where(n => n!.StartsWith(Names.Prefix + "-", StringComparison.Ordinal)).ToList()
+            ? Directory.GetFiles("/run/netns").Select(Path.GetFileName).Where(n => Names.IsOwnNamespace(n!)).ToList()
             : [];
         foreach (var netns in leftovers.Where(n => n != Names.World))
         {

@@ -15,6 +15,11 @@ public sealed class Names(string prefix)
 
     public string Node(string serverId) => $"{Prefix}-n-{serverId}";
 
+    /// <summary>True for a namespace name this cloud creates: its world, a router, a node, or the preflight probe.</summary>
+    public bool IsOwnNamespace(string name) =>
+        name == World || name == $"{Prefix}-probe"
+        || System.Text.RegularExpressions.Regex.IsMatch(name, $"^{System.Text.RegularExpressions.Regex.Escape(Prefix)}-[rn]-[0-9a-f]{{8}}$");
+
     public static string NetnsPath(string name) => $"/run/netns/{name}";
 
     public const string PublicBridge = "public";

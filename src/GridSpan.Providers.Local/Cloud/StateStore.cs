@@ -20,6 +20,10 @@ public sealed class StateStore(string directory)
 
     public async Task<CloudState> ReadAsync(CancellationToken cancellationToken)
     {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return new CloudState(); // nothing was ever created; reading must not create the directory
+        }
         await using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
         return Load();
     }

@@ -3,16 +3,18 @@ namespace GridSpan.Providers.Local.Images;
 /// <summary>
 /// The shell script that turns a fresh debootstrap into a base image: per-node identity removed
 /// (machine id, SSH host keys, munge key, resolv.conf of the build host), role services disabled,
-/// the first-boot user-data runner installed, package caches dropped. Arguments: root, services...
+/// the first-boot user-data runner installed, package caches dropped. Arguments: root, units to disable, --mask, units to mask.
 /// </summary>
 internal static class ImageFinishing
 {
     public const string Script = """
         set -eu
         root="$1"; shift
+        action=disable
         for unit in "$@"; do
+            if [ "$unit" = "--mask" ]; then action=mask; continue; fi
             systemctl --root="$root" disable "$unit" >/dev/null 2>&1 || true
-            systemctl --root="$root" mask "$unit" >/dev/null 2>&1 || true
+            [ "$action" = mask ] && { systemctl --root="$root" mask "$unit" >/dev/null 2>&1 || true; }
         done
         : > "$root/etc/machine-id"
         rm -f "$root/var/lib/dbus/machine-id"

@@ -25,18 +25,27 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         // MPI (MPICH: its PMI client works with `srun --mpi=pmi2`; mpicc builds user programs; automake is named because
         // debootstrap does not resolve the virtual package automake-1.16 that libltdl-dev needs) and measuring
         "openmpi-bin", "mpich", "libmpich-dev", "automake", "iperf3",
-    ], RecipeVersion: 3);
+    ], RecipeVersion: 4);
 
-    /// <summary>Services the packages enable that a node must not start until its role is configured.</summary>
+    /// <summary>
+    /// Services the packages enable that a node must not start until its role is configured: disabled
+    /// (not masked), so the configurator enables what the role needs with `systemctl enable --now`.
+    /// </summary>
     public static ImmutableArray<string> DisabledServices { get; } =
     [
         "munge.service", "slurmctld.service", "slurmd.service", "dnsmasq.service", "nfs-ganesha.service",
         "rpcbind.service", "rpcbind.socket", "nftables.service", "strongswan-starter.service", "ipsec.service",
         "iperf3.service", "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer", "apt-daily.timer",
-        "apt-daily-upgrade.timer", "dpkg-db-backup.timer", "console-getty.service", "getty@.service",
-        "remote-fs.target", "systemd-pstore.service",
+        "apt-daily-upgrade.timer", "dpkg-db-backup.timer", "remote-fs.target", "systemd-pstore.service",
+    ];
+
+    /// <summary>Units that can only fail or waste memory in a container: masked.</summary>
+    public static ImmutableArray<string> MaskedUnits { get; } =
+    [
         // no kernel NFS client in containers: the rpc_pipefs mount can only fail
         "run-rpc_pipefs.mount", "rpc_pipefs.target", "nfs-client.target",
+        // the console is a read-only log
+        "console-getty.service", "getty@.service",
     ];
 
     public string Hash
@@ -44,7 +53,7 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         get
         {
             var text = $"{Name}\n{Suite}\n{RecipeVersion}\n{string.Join('\n', Packages.Order(StringComparer.Ordinal))}\n" +
-                       string.Join('\n', DisabledServices);
+                       string.Join('\n', DisabledServices) + "\nmask\n" + string.Join('\n', MaskedUnits);
             return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
         }
     }

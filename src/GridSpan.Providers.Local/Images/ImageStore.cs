@@ -44,7 +44,7 @@ public sealed class ImageStore(string imageDirectory, ICommandRunner runner)
             await BootstrapAsync(recipe, mirror, root, temporary, progress, cancellationToken).ConfigureAwait(false);
             progress("removing per-node identity, disabling role services");
             await runner.RunCheckedAsync(
-                new CommandRequest("sh", ["-c", ImageFinishing.Script, "finish", root, .. ImageRecipe.DisabledServices]),
+                new CommandRequest("sh", ["-c", ImageFinishing.Script, "finish", root, .. ImageRecipe.DisabledServices, "--mask", .. ImageRecipe.MaskedUnits]),
                 cancellationToken).ConfigureAwait(false);
             var stamp = new ImageStamp(recipe.Name, recipe.Hash, recipe.Suite, mirror, [.. recipe.Packages], DateTimeOffset.UtcNow,
                 clock.Elapsed.TotalSeconds);

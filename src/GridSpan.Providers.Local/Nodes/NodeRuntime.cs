@@ -159,11 +159,12 @@ public sealed class NodeRuntime(LocalCloudOptions options, Names names, Commands
                 TryWrite(Path.Combine(path, "cpu.cfs_quota_us"), (flavor.Cpus * 100000).ToString(CultureInfo.InvariantCulture));
             }
         }
-        if (Directory.Exists("/sys/fs/cgroup/cgroup.controllers") || File.Exists("/sys/fs/cgroup/cgroup.controllers"))
+        if (File.Exists("/sys/fs/cgroup/cgroup.controllers"))
         {
-            // A pure cgroup v2 host: one hierarchy at the top.
+            // A pure cgroup v2 host (a normal systemd host): one hierarchy; the parent delegates the controllers.
             var path = Path.Combine("/sys/fs/cgroup", names.NodeCgroup(serverId));
             Directory.CreateDirectory(path);
+            TryWrite(Path.Combine("/sys/fs/cgroup", names.CgroupParent, "cgroup.subtree_control"), "+memory +cpu +pids");
             TryWrite(Path.Combine(path, "memory.max"), (flavor.MemoryMiB * 1024 * 1024).ToString(CultureInfo.InvariantCulture));
             TryWrite(Path.Combine(path, "cpu.max"), $"{flavor.Cpus * 100000} 100000");
             created.Add(path);
