@@ -15,8 +15,8 @@ public static class TerminateCommand
         var name = new Argument<string>("NAME") { Description = "The cluster's name." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation." };
         var command = new Command("terminate",
-            "Delete a cluster: every resource tagged with its id in every site (floating addresses, servers, ports, networks, " +
-            "security groups, key pairs, in that order), then list each site again to prove nothing is left, print what was " +
+            "Delete a cluster: every resource tagged with its id in every site, in dependency order (floating addresses, servers, ports, networks, " +
+            "security groups, key pairs), then list each site again to prove nothing is left, print what was " +
             "deleted and remove the local state. Asks first unless --yes. Works from the clouds' tags, so it also cleans up " +
             "after a failed create, and finds a local-cloud cluster whose local state is lost.")
         {
