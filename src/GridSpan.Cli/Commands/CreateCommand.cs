@@ -111,4 +111,8 @@ public static class CreateCommand
         ResourceKind.KeyPair => "key pair",
         _ => kind.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>"1 server", "4 floating addresses".</summary>
+    public static string Count(ResourceKind kind, int count) =>
+        count == 1 ? $"1 {Kind(kind)}" : $"{count} {Kind(kind)}{(kind == ResourceKind.FloatingIp ? "es" : "s")}";
 }

@@ -64,7 +64,7 @@ public static class TerminateCommand
                 var deleted = await new ClusterTerminator().TerminateAsync(clusterId, providers, null, token).ConfigureAwait(false);
                 foreach (var group in deleted.GroupBy(d => d.Resource.Kind).OrderBy(g => g.Key))
                 {
-                    context.Out.MarkupLine($"deleted {group.Count()} {CreateCommand.Kind(group.Key)}(s): {Markup.Escape(string.Join(", ", group.Select(d => d.Resource.Name).Order(StringComparer.Ordinal)))}");
+                    context.Out.MarkupLine($"deleted {CreateCommand.Count(group.Key, group.Count())}: {Markup.Escape(string.Join(", ", group.Select(d => d.Resource.Name).Order(StringComparer.Ordinal)))}");
                 }
                 store.Delete(clusterName);
                 context.Out.MarkupLine($"cluster [bold]{Markup.Escape(clusterName)}[/] (id {Markup.Escape(clusterId)}) terminated: {deleted.Length} resources deleted, none left, local state removed");
