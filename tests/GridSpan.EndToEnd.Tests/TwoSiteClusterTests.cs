@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GridSpan.Cluster;
 using Xunit.Abstractions;
 
 namespace GridSpan.EndToEnd.Tests;
@@ -90,6 +91,27 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         await Cluster.RunAsync(AlphaWorker, $"ping -c 2 -W 2 -M do -s {link.Mtu - 28} {betaAddress}");
         var tooBig = await Cluster.RunAsync(AlphaWorker, $"ping -c 1 -W 2 -M do -s {link.Mtu - 27} {betaAddress} >/dev/null 2>&1; echo $?");
         Assert.NotEqual("0", tooBig);
+    }
+
+    [Fact]
+    public async Task Status_shows_every_server_active_the_workers_idle_and_fresh_vpn_handshakes_and_list_finds_the_cluster_by_tag()
+    {
+        await Cluster.RunAsync(AlphaWorker, $"ping -c 1 -W 2 {Cluster.Plan.FindNode(BetaWorker)!.Address}"); // traffic: a handshake
+
+        await using var workspace = Cluster.Open();
+        var status = await ClusterStatusReader.ReadAsync(workspace, CancellationToken.None);
+
+        Assert.Empty(status.Problems);
+        Assert.All(status.Nodes.Where(n => !n.OnDemand), n => Assert.Equal("active", n.Server));
+        Assert.All(status.Nodes.Where(n => n.OnDemand), n => Assert.Equal(("on demand", "idle~"), (n.Server, n.Slurm)));
+        Assert.Equal(["idle", "idle"], status.Nodes.Where(n => n.Name is AlphaWorker or BetaWorker).Select(n => n.Slurm ?? "none").ToArray());
+        var masterPeer = Assert.Single(status.Nodes.Single(n => n.Name == Master).Vpn);
+        Assert.Equal(Gateway, masterPeer.Peer);
+        Assert.InRange(masterPeer.HandshakeAgeSeconds!.Value, 0, 180);
+        Assert.Equal(Master, Assert.Single(status.Nodes.Single(n => n.Name == Gateway).Vpn).Peer);
+
+        var tagged = await new GridSpan.Providers.Local.LocalProviderDefinition().ListAllAsync(new GridSpan.Common.ProcessCommandRunner(), CancellationToken.None);
+        Assert.Contains(tagged, r => r.ClusterId == status.ClusterId && r.Name == Master);
     }
 
     [Fact]
