@@ -16,6 +16,11 @@ public static class CommandTree
         root.Subcommands.Add(Commands.PlanCommand.Create(context));
         root.Subcommands.Add(Commands.RenderCommand.Create(context));
         root.Subcommands.Add(Commands.CheckCommand.Create(context));
+        root.Subcommands.Add(Commands.CreateCommand.Create(context));
+        root.Subcommands.Add(Commands.ListCommand.Create(context));
+        root.Subcommands.Add(Commands.StatusCommand.Create(context));
+        root.Subcommands.Add(Commands.SshCommand.Create(context));
+        root.Subcommands.Add(Commands.TerminateCommand.Create(context));
         root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
         return root;
     }

@@ -7,7 +7,7 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Local;
 
 /// <summary>The `local` provider: sites are isolated networks on this machine, nodes are systemd containers.</summary>
-public sealed class LocalProviderDefinition : IProviderDefinition
+public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDiscovery
 {
     public string Name => "local";
 
@@ -57,4 +57,20 @@ public sealed class LocalProviderDefinition : IProviderDefinition
         Api.LocalApiCredentials.Find() is { } credentials
             ? new Api.LocalApiSiteProvider(credentials, connection.Site.Name)
             : new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), connection.Runner), connection.Site.Name);
+
+    /// <summary>Every tagged resource of the machine's local cloud, from its own state (no site needed).</summary>
+    public async Task<ImmutableArray<CloudResource>> ListAllAsync(Common.ICommandRunner runner, CancellationToken cancellationToken)
+    {
+        var options = LocalCloudEnvironment.Options();
+        if (!File.Exists(Path.Combine(options.StateDirectory, "state.json")))
+        {
+            return [];
+        }
+        var cloud = new Cloud.LocalCloud(options, runner);
+        var state = await cloud.Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return [.. Cloud.LocalCloud.Resources(state)];
+    }
+
+    public ISiteProvider ConnectForCleanup(Common.ICommandRunner runner) =>
+        new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), runner), Name);
 }

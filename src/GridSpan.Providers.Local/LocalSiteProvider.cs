@@ -64,6 +64,9 @@ public sealed class LocalSiteProvider(LocalCloud cloud, string siteName) : ISite
             return 0;
         });
 
+    /// <summary>Floating addresses live in the local cloud's "world" namespace: ssh runs there.</summary>
+    public ICommandRunner ClientRunner(ICommandRunner inner) => new Configure.NetworkNamespaceRunner(Cloud.Names.World, inner);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>

@@ -12,6 +12,12 @@ public sealed record CommandRequest(string Program, IReadOnlyList<string> Argume
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>
+    /// True to give the program this process's own terminal (stdin, stdout, stderr) instead of capturing them:
+    /// for an interactive shell (`gridspan ssh`). The result then carries no output.
+    /// </summary>
+    public bool InheritStandardStreams { get; init; }
+
     public static CommandRequest Of(string program, params string[] arguments) => new(program, arguments);
 
     public override string ToString() =>

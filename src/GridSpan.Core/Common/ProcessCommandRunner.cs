@@ -14,15 +14,19 @@ public sealed class ProcessCommandRunner : ICommandRunner
 
     public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken)
     {
+        var captured = !request.InheritStandardStreams;
         var startInfo = new ProcessStartInfo(request.Program)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            RedirectStandardInput = captured,
+            RedirectStandardOutput = captured,
+            RedirectStandardError = captured,
             UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
         };
+        if (captured)
+        {
+            startInfo.StandardOutputEncoding = Encoding.UTF8;
+            startInfo.StandardErrorEncoding = Encoding.UTF8;
+        }
         foreach (var argument in request.Arguments)
         {
             startInfo.ArgumentList.Add(argument);
@@ -51,22 +55,25 @@ public sealed class ProcessCommandRunner : ICommandRunner
                 $"install the Debian package that provides '{request.Program}' (apt-get install ...)");
         }
 
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        try
+        var stdout = captured ? process.StandardOutput.ReadToEndAsync(CancellationToken.None) : Task.FromResult("");
+        var stderr = captured ? process.StandardError.ReadToEndAsync(CancellationToken.None) : Task.FromResult("");
+        if (captured)
         {
-            if (request.StandardInput is not null)
+            try
             {
-                await process.StandardInput.WriteAsync(request.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+                if (request.StandardInput is not null)
+                {
+                    await process.StandardInput.WriteAsync(request.StandardInput.AsMemory(), cancellationToken).ConfigureAwait(false);
+                }
             }
-        }
-        catch (IOException)
-        {
-            // The program exited without reading its input; its exit code tells the story.
-        }
-        finally
-        {
-            process.StandardInput.Close();
+            catch (IOException)
+            {
+                // The program exited without reading its input; its exit code tells the story.
+            }
+            finally
+            {
+                process.StandardInput.Close();
+            }
         }
 
         using var timeout = request.Timeout is { } limit

@@ -13,12 +13,6 @@ public sealed class NetworkNamespaceRunner(string networkNamespace, ICommandRunn
 
     public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken) =>
         inner.RunAsync(
-            new CommandRequest("ip", ["netns", "exec", NetworkNamespace, request.Program, .. request.Arguments])
-            {
-                StandardInput = request.StandardInput,
-                WorkingDirectory = request.WorkingDirectory,
-                Environment = request.Environment,
-                Timeout = request.Timeout,
-            },
+            request with { Program = "ip", Arguments = ["netns", "exec", NetworkNamespace, request.Program, .. request.Arguments] },
             cancellationToken);
 }

@@ -35,4 +35,11 @@ public interface ISiteProvider : IAsyncDisposable
 
     /// <summary>Deletes one resource; deleting one that is already gone is not an error.</summary>
     Task DeleteAsync(CloudResource resource, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The runner for client programs (ssh) that must reach this site's public addresses. Clouds'
+    /// addresses are reachable from this machine as they are; the local cloud's live in a network
+    /// namespace, so it wraps <paramref name="inner"/> to run there.
+    /// </summary>
+    Common.ICommandRunner ClientRunner(Common.ICommandRunner inner) => inner;
 }

@@ -22,8 +22,9 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "dnsmasq", "wireguard-tools", "wireguard-go", "nftables", "strongswan", "libcharon-extra-plugins",
         // shared storage: nfs-ganesha serves, sshfs mounts (no kernel NFS client here)
         "nfs-ganesha", "nfs-ganesha-vfs", "rpcbind", "libnfs-utils", "sshfs", "fuse3",
-        // MPI and measuring
-        "openmpi-bin", "iperf3",
+        // MPI (MPICH: its PMI client works with `srun --mpi=pmi2`; mpicc builds user programs; automake is named because
+        // debootstrap does not resolve the virtual package automake-1.16 that libltdl-dev needs) and measuring
+        "openmpi-bin", "mpich", "libmpich-dev", "automake", "iperf3",
     ], RecipeVersion: 4);
 
     /// <summary>

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using GridSpan.Cluster;
+using GridSpan.Common;
+using GridSpan.Config;
+using GridSpan.Plan;
+using GridSpan.Providers.Local;
+using GridSpan.Providers.Local.Cloud;
+using GridSpan.Providers.Local.Images;
+using GridSpan.Provision;
+
+namespace GridSpan.EndToEnd.Tests;
+
+/// <summary>
+/// A real cluster on a local cloud of its own (own state directory, name prefix, namespaces and
+/// GridSpan home), created with <see cref="ClusterCreator"/> exactly as `gridspan create` does.
+/// Disposing terminates the cluster, checks the cloud holds nothing of it, and removes the cloud
+/// with `down`, whether the test passed or not.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+    private readonly string _directory;
+    private bool _terminated;
+
+    private TestCluster(string directory, LocalCloud cloud, ClusterStateStore store, ProviderRegistry registry, string configPath, ClusterSpec spec, ClusterPlan plan)
+    {
+        _directory = directory;
+        Cloud = cloud;
+        Store = store;
+        Registry = registry;
+        ConfigPath = configPath;
+        Spec = spec;
+        Plan = plan;
+    }
+
+    public LocalCloud Cloud { get; }
+
+    public ClusterStateStore Store { get; }
+
+    public ProviderRegistry Registry { get; }
+
+    public string ConfigPath { get; }
+
+    public ClusterSpec Spec { get; }
+
+    public ClusterPlan Plan { get; }
+
+    public CreateOutcome? FirstCreate { get; private set; }
+
+    public TimeSpan FirstCreateTime { get; private set; }
+
+    /// <summary>A local cloud and a cluster.yaml; the cluster is created by <see cref="CreateAsync"/>.</summary>
+    public static async Task<TestCluster> StartAsync(string yaml)
+    {
+        await OneAtATime.WaitAsync();
+        try
+        {
+            var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+            var directory = Path.Combine(Path.GetTempPath(), $"gridspan-e2e-{id}");
+            Directory.CreateDirectory(directory);
+            // The local provider finds its cloud through these (as the API server does); the tests of this assembly run one at a time.
+            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", Path.Combine(directory, "cloud"));
+            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_PREFIX", $"e{id}");
+            var options = LocalCloudEnvironment.Options();
+            var cloud = new LocalCloud(options, new ProcessCommandRunner());
+            await cloud.PreflightAsync(CancellationToken.None);
+            await cloud.Images.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, CancellationToken.None);
+            var configPath = Path.Combine(directory, "cluster.yaml");
+            await File.WriteAllTextAsync(configPath, yaml);
+            var registry = new ProviderRegistry([new LocalProviderDefinition()]);
+            var loaded = ClusterConfigLoader.Load(configPath, registry);
+            var spec = loaded.Spec ?? throw new InvalidOperationException(string.Join("\n", loaded.FormatErrors()));
+            var plan = Planner.Plan(spec, FlavorCatalog.FromProviders(spec, registry));
+            return new TestCluster(directory, cloud, new ClusterStateStore(Path.Combine(directory, "home")), registry, configPath, spec, plan);
+        }
+        catch
+        {
+            OneAtATime.Release();
+            throw;
+        }
+    }
+
+    public ClusterCreator Creator() => new(Store, Registry, new ProcessCommandRunner());
+
+    public async Task<CreateOutcome> CreateAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var outcome = await Creator().CreateAsync(ConfigPath, Spec, Plan, CancellationToken.None);
+        if (FirstCreate is null)
+        {
+            FirstCreate = outcome;
+            FirstCreateTime = clock.Elapsed;
+        }
+        return outcome;
+    }
+
+    public ClusterWorkspace Open() => ClusterWorkspace.Open(Store, Plan.Name, Registry, new ProcessCommandRunner(), new ProcessCommandRunner());
+
+    /// <summary>Runs a shell command on a node as the cluster user; fails the test with its stderr when it fails.</summary>
+    public async Task<string> RunAsync(string node, string command, string? input = null)
+    {
+        await using var cluster = Open();
+        var result = await cluster.Transport.Session(cluster.Target(node)).RunAsync(command, input, CancellationToken.None);
+        Assert.True(result.Succeeded, $"on {node}: `{command}` failed with {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
+        return result.StandardOutput.Trim();
+    }
+
+    /// <summary>Terminates the cluster and returns what its cloud still holds (nothing, when it works).</summary>
+    public async Task<IReadOnlyList<CloudResource>> TerminateAsync()
+    {
+        _terminated = true;
+        var clusterId = Store.Require(Plan.Name).ClusterId;
+        await using (var cluster = Open())
+        {
+            await cluster.Transport.CloseAsync(CancellationToken.None);
+            await new ClusterTerminator().TerminateAsync(clusterId, cluster.Providers, null, CancellationToken.None);
+        }
+        Store.Delete(Plan.Name);
+        return await Cloud.ListAsync(clusterId, CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_terminated && Store.Load(Plan.Name) is not null)
+            {
+                try
+                {
+                    await TerminateAsync();
+                }
+                catch (GridSpanException)
+                {
+                    // `down` below removes whatever is left.
+                }
+            }
+        }
+        finally
+        {
+            await Cloud.DownAsync(CancellationToken.None);
+            Directory.Delete(_directory, recursive: true);
+            OneAtATime.Release();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Globalization;
+using GridSpan.Cluster;
+using Xunit.Abstractions;
+
+namespace GridSpan.EndToEnd.Tests;
+
+/// <summary>
+/// `gridspan create` end to end on the local cloud: master and a worker in site alpha, a gateway and
+/// a worker in site beta (MTU 1400), joined by WireGuard; real Slurm, munge, dnsmasq, sshfs, MPICH.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutputHelper output) : IClassFixture<TwoSiteClusterFixture>
+{
+    private TestCluster Cluster => fixture.Cluster;
+
+    private const string Master = "e2e-master";
+    private const string Gateway = "e2e-beta-gw";
+    private const string AlphaWorker = "e2e-alpha-cpu-001";
+    private const string BetaWorker = "e2e-beta-cpu-001";
+
+    [Fact]
+    public async Task A_job_on_two_nodes_of_partition_all_runs_on_both_workers()
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first create: {Cluster.FirstCreateTime.TotalSeconds:0.0} s"));
+        var names = await Cluster.RunAsync(Master, "srun -N2 -p all hostname");
+        Assert.Equal([AlphaWorker, BetaWorker], names.Split('\n').Select(n => n.Trim()).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task A_job_in_the_second_sites_partition_runs_in_the_second_site()
+    {
+        Assert.Equal(BetaWorker, await Cluster.RunAsync(Master, "srun -p beta hostname"));
+    }
+
+    [Fact]
+    public async Task A_file_written_to_home_on_the_second_sites_worker_is_read_on_the_master()
+    {
+        var content = "written on beta " + Guid.NewGuid().ToString("N");
+        await Cluster.RunAsync(BetaWorker, "cat > /home/from-beta.txt", content);
+        Assert.Equal(content, await Cluster.RunAsync(Master, "cat /home/from-beta.txt"));
+        Assert.Equal(content, await Cluster.RunAsync(AlphaWorker, "cat /home/from-beta.txt"));
+        Assert.Contains("fuse.sshfs", await Cluster.RunAsync(BetaWorker, "findmnt -n -o FSTYPE /vol/data"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_node_resolves_every_other_by_name()
+    {
+        string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];
+        foreach (var node in nodes)
+        {
+            // Short names and names in the cluster domain, through the master's dnsmasq (every node's resolver but the master's own).
+            string[] names = [.. nodes.Where(n => n != node).SelectMany(n => new[] { n, $"{n}.{Cluster.Plan.Domain}" }), "e2e-beta-cpu-002"];
+            var answers = await Cluster.RunAsync(node, string.Join("; ", names.Select(n => $"echo {n} $(getent ahostsv4 {n} | head -1 | cut -d' ' -f1)")));
+            var expected = names.Select(n => $"{n} {Cluster.Plan.FindNode(n.Split('.')[0])!.Address}");
+            Assert.Equal(expected, answers.Split('\n').Select(l => l.Trim()));
+        }
+        Assert.Contains("nameserver " + Cluster.Plan.MasterNode.Address, await Cluster.RunAsync(BetaWorker, "cat /etc/resolv.conf"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_mpi_hello_world_runs_across_both_sites_with_srun()
+    {
+        await Cluster.RunAsync(Master, "cat > /home/mpi-hello.c", """
+            #include <mpi.h>
+            #include <stdio.h>
+            int main(int argc, char **argv) {
+                int rank, size, length; char name[MPI_MAX_PROCESSOR_NAME];
+                MPI_Init(&argc, &argv);
+                MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+                MPI_Comm_size(MPI_COMM_WORLD, &size);
+                MPI_Get_processor_name(name, &length);
+                int sum = 0;
+                MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+                printf("rank %d of %d on %s sum %d\n", rank, size, name, sum);
+                MPI_Finalize();
+                return 0;
+            }
+            """);
+        await Cluster.RunAsync(Master, "mpicc.mpich -o /home/mpi-hello /home/mpi-hello.c");
+        var lines = (await Cluster.RunAsync(Master, "srun --mpi=pmi2 -N2 -n2 -p all /home/mpi-hello")).Split('\n').Select(l => l.Trim()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal([$"rank 0 of 2 on {AlphaWorker} sum 1", $"rank 1 of 2 on {BetaWorker} sum 1"], lines);
+    }
+
+    [Fact]
+    public async Task Packets_of_the_planned_link_mtu_cross_between_sites_unfragmented()
+    {
+        var link = Cluster.Plan.Overlay.Links.Single();
+        var betaAddress = Cluster.Plan.FindNode(BetaWorker)!.Address;
+        // 28 bytes of IPv4 and ICMP headers: a packet of exactly the link's MTU, with Don't Fragment set.
+        await Cluster.RunAsync(AlphaWorker, $"ping -c 2 -W 2 -M do -s {link.Mtu - 28} {betaAddress}");
+        var tooBig = await Cluster.RunAsync(AlphaWorker, $"ping -c 1 -W 2 -M do -s {link.Mtu - 27} {betaAddress} >/dev/null 2>&1; echo $?");
+        Assert.NotEqual("0", tooBig);
+    }
+
+    [Fact]
+    public async Task Status_shows_every_server_active_the_workers_idle_and_fresh_vpn_handshakes_and_list_finds_the_cluster_by_tag()
+    {
+        await Cluster.RunAsync(AlphaWorker, $"ping -c 1 -W 2 {Cluster.Plan.FindNode(BetaWorker)!.Address}"); // traffic: a handshake
+
+        await using var workspace = Cluster.Open();
+        var status = await ClusterStatusReader.ReadAsync(workspace, CancellationToken.None);
+
+        Assert.Empty(status.Problems);
+        Assert.All(status.Nodes.Where(n => !n.OnDemand), n => Assert.Equal("active", n.Server));
+        Assert.All(status.Nodes.Where(n => n.OnDemand), n => Assert.Equal(("on demand", "idle~"), (n.Server, n.Slurm)));
+        Assert.Equal(["idle", "idle"], status.Nodes.Where(n => n.Name is AlphaWorker or BetaWorker).Select(n => n.Slurm ?? "none").ToArray());
+        var masterPeer = Assert.Single(status.Nodes.Single(n => n.Name == Master).Vpn);
+        Assert.Equal(Gateway, masterPeer.Peer);
+        Assert.InRange(masterPeer.HandshakeAgeSeconds!.Value, 0, 180);
+        Assert.Equal(Master, Assert.Single(status.Nodes.Single(n => n.Name == Gateway).Vpn).Peer);
+
+        var tagged = await new GridSpan.Providers.Local.LocalProviderDefinition().ListAllAsync(new GridSpan.Common.ProcessCommandRunner(), CancellationToken.None);
+        Assert.Contains(tagged, r => r.ClusterId == status.ClusterId && r.Name == Master);
+    }
+
+    [Fact]
+    public async Task Create_again_changes_nothing_and_is_quick()
+    {
+        var clock = Stopwatch.StartNew();
+        var again = await Cluster.CreateAsync();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"no-change create: {clock.Elapsed.TotalSeconds:0.0} s"));
+        Assert.Equal(0, again.Provisioned.Created);
+        Assert.False(again.Changed, string.Join("; ", again.Configured.SelectMany(c => c.Reports).Where(r => r.Changed)
+            .Select(r => $"{r.NodeName}: {string.Join(",", r.FilesWritten.Concat(r.UnitsRestarted).Concat(r.UnitsStarted).Concat(r.UnitsEnabled))}")));
+        Assert.Equal(4, again.Configured.Sum(c => c.Reports.Length));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection
+{
+    public const string Name = "end to end (root, local cloud, sequential)";
+}
