@@ -29,16 +29,14 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
         IPNetwork? subnet = null;
         if (section.GetString("subnet") is { } text)
         {
-            if (IPNetwork.TryParse(text, out var parsed) && parsed.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-                && parsed.PrefixLength is >= 16 and <= 29)
-            {
-                subnet = parsed;
-            }
-            else
+            subnet = Ipv4Range.Parse(text, 16, 29, out var meant);
+            if (subnet is null)
             {
                 errors.Add(new ConfigError(section.LocationOf("subnet"), section.PathOf("subnet"),
                     $"'{text}' is not an IPv4 subnet between /16 and /29 with its host bits zero",
-                    "write a network address and prefix such as 10.11.0.0/24"));
+                    meant is not null
+                        ? $"write the subnet's network address: {meant}"
+                        : "write a network address and prefix such as 10.11.0.0/24"));
             }
         }
         var mtu = section.GetInteger("mtu") is { } value ? (int)value : (int?)null;

@@ -12,7 +12,7 @@ public sealed class ApiTests
     [Fact]
     public async Task The_api_rejects_a_request_without_the_token_and_explains_a_bad_body()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-api");
         var site = await sites.NetworkAsync("site", "10.71.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
@@ -62,7 +62,7 @@ public sealed class ApiTests
     [Fact]
     public async Task The_host_reaches_the_master_by_its_floating_address_and_through_the_api_creates_boots_and_deletes_an_on_demand_server()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-elastic");
         var site = await sites.NetworkAsync("site", "10.73.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
@@ -141,7 +141,7 @@ public sealed class ApiTests
     [Fact]
     public async Task A_create_beyond_the_quota_fails_with_a_clear_error()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-quota");
         var site = await sites.NetworkAsync("site", "10.72.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
@@ -157,10 +157,10 @@ public sealed class ApiTests
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     /// <summary>An HTTP client whose connections start inside the test cloud's world namespace (the host has no route there).</summary>
-    private static HttpClient WorldClient(TestCloud test) =>
+    private static HttpClient WorldClient(LocalTestCloud test) =>
         new(WorldHandler(test)) { BaseAddress = test.Cloud.ApiUri, Timeout = TimeSpan.FromSeconds(10) };
 
-    private static SocketsHttpHandler WorldHandler(TestCloud test)
+    private static SocketsHttpHandler WorldHandler(LocalTestCloud test)
     {
         var world = Cloud.Names.NetnsPath(test.Cloud.Names.World);
         return new SocketsHttpHandler

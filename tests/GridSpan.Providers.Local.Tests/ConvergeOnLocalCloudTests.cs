@@ -21,7 +21,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
     [Fact]
     public async Task Nodes_converge_over_ssh_a_changed_file_restarts_only_its_unit_and_a_second_run_changes_nothing()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-converge");
         var network = await sites.NetworkAsync("site-a", "10.61.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
@@ -79,7 +79,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
     [Fact]
     public async Task A_package_the_image_lacks_is_named_with_the_node_and_the_step()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-missing");
         var network = await sites.NetworkAsync("site-a", "10.62.0.0/24", 1500);
         var node = await sites.BootAsync("lonely", network, await sites.GroupAsync("ssh", Sites.Tcp(22)));

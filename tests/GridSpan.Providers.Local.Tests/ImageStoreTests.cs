@@ -45,6 +45,26 @@ public sealed class ImageStoreTests : IDisposable
         Assert.Equal([changed.Hash], Directory.GetDirectories(Path.Combine(_directory, "test-image")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task The_size_of_a_cached_image_counts_its_own_files_and_follows_no_symbolic_link_out_of_it()
+    {
+        var store = new ImageStore(_directory, new FakeDebootstrap(fail: false));
+        var built = await store.EnsureBuiltAsync(Recipe, _ => { }, force: false, CancellationToken.None);
+        var outside = Path.Combine(_directory, "outside");
+        Directory.CreateDirectory(outside);
+        await File.WriteAllBytesAsync(Path.Combine(outside, "big"), new byte[100_000]);
+        Directory.CreateDirectory(Path.Combine(built.RootFileSystem, "dev"));
+        // As in a real image: dev/fd points at /proc/self/fd, whose entries come and go while the walk runs.
+        Directory.CreateSymbolicLink(Path.Combine(built.RootFileSystem, "dev", "fd"), "/proc/self/fd");
+        Directory.CreateSymbolicLink(Path.Combine(built.RootFileSystem, "outside"), outside);
+        File.CreateSymbolicLink(Path.Combine(built.RootFileSystem, "big-link"), Path.Combine(outside, "big"));
+
+        var cached = await store.EnsureBuiltAsync(Recipe, _ => { }, force: false, CancellationToken.None);
+
+        Assert.False(cached.Built);
+        Assert.Equal(built.SizeBytes, cached.SizeBytes);
+    }
+
     /// <summary>Stands in for debootstrap: writes a root file system (or fails like a missing package does).</summary>
     private sealed class FakeDebootstrap(bool fail) : ICommandRunner
     {

@@ -8,7 +8,7 @@ public sealed class NetworkTests
     [Fact]
     public async Task A_server_in_another_site_is_unreachable_until_a_gateway_with_allowed_address_pairs_routes_it()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-net");
         var siteA = await sites.NetworkAsync("site-a", "10.41.0.0/24", 1500);
         var siteB = await sites.NetworkAsync("site-b", "10.42.0.0/24", 1400);
@@ -60,7 +60,7 @@ public sealed class NetworkTests
     [Fact]
     public async Task A_spoofed_source_address_is_dropped_and_a_port_the_security_group_does_not_open_is_blocked()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-sec");
         var site = await sites.NetworkAsync("site", "10.51.0.0/24", 1500);
         var other = await sites.NetworkAsync("other", "10.52.0.0/24", 1500);

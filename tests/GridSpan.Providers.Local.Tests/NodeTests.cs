@@ -6,7 +6,7 @@ public sealed class NodeTests
     [Fact]
     public async Task A_node_boots_clean_with_the_roles_programs_and_devices_but_no_role_service_running()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-node");
         var site = await sites.NetworkAsync("site", "10.91.0.0/24", 1500);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));

@@ -9,7 +9,7 @@ public sealed class ScaleTests
     [Fact]
     public async Task Twenty_servers_booted_at_once_answer_ssh_with_their_reported_host_keys_and_down_leaves_nothing_behind()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-scale");
         var site = await sites.NetworkAsync("site", "10.61.0.0/24", 1450);
         var group = await sites.GroupAsync("ssh", Sites.Tcp(22));

@@ -6,7 +6,7 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Local.Tests;
 
 /// <summary>Helpers that build sites and servers through the provider interface, as GridSpan does.</summary>
-internal sealed class Sites(TestCloud test, string clusterId)
+internal sealed class Sites(LocalTestCloud test, string clusterId)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 

@@ -10,7 +10,7 @@ public sealed class StateTests
     [Fact]
     public async Task Two_processes_creating_ports_at_once_never_get_the_same_address_and_a_new_process_sees_them_all()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var network = await test.Cloud.CreateNetworkAsync("site", "c-state", IPNetwork.Parse("10.81.0.0/24"), 1500, CancellationToken.None);
         // Two independent instances over the same state directory stand for the CLI and the API server.
         var other = new LocalCloud(test.Cloud.Options, new ProcessCommandRunner());
@@ -28,7 +28,7 @@ public sealed class StateTests
     [Fact]
     public async Task Deleting_by_tag_removes_the_clusters_servers_ports_networks_and_groups_and_nothing_of_another_cluster()
     {
-        await using var test = await TestCloud.CreateAsync();
+        await using var test = await LocalTestCloud.CreateAsync();
         var mine = new Sites(test, "c-mine");
         var theirs = new Sites(test, "c-theirs");
         var site = await mine.NetworkAsync("site", "10.82.0.0/24", 1500);
@@ -39,11 +39,11 @@ public sealed class StateTests
 
         var deleted = await test.Cloud.DeleteByTagAsync("c-mine", CancellationToken.None);
 
-        Assert.Equal(6, deleted); // floating address, server, port, network, security group, key pair
+        Assert.Equal(7, deleted); // floating address, server, port, subnet, network, security group, key pair
         Assert.Empty(await test.Cloud.ListAsync("c-mine", CancellationToken.None));
         Assert.False(File.Exists(Names.NetnsPath(test.Cloud.Names.Node(node.ServerId))));
         Assert.False(File.Exists(Names.NetnsPath(test.Cloud.Names.Router(site.Id))));
-        Assert.Single(await test.Cloud.ListAsync("c-theirs", CancellationToken.None));
+        Assert.Equal([Provision.ResourceKind.Subnet, Provision.ResourceKind.Network], (await test.Cloud.ListAsync("c-theirs", CancellationToken.None)).Select(r => r.Kind));
         Assert.True(File.Exists(Names.NetnsPath(test.Cloud.Names.Router(otherSite.Id))), "another cluster's network (even with the same subnet) stays");
     }
 }

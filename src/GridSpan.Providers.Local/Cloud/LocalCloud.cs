@@ -151,6 +151,14 @@ public sealed class LocalCloud
         }
         return await Store.UpdateAsync(async state =>
         {
+            // Creating a cluster's network again (a retried or resumed create) returns the one that exists.
+            if (state.Networks.FirstOrDefault(n => n.Name == name && n.ClusterId == clusterId) is { } existing)
+            {
+                return existing.Cidr == cidr.ToString()
+                    ? existing
+                    : throw Refused(name, $"cluster {clusterId} already has a network named {name}, with the subnet {existing.Cidr}, not {cidr}",
+                        "keep the site's subnet as it was created, or terminate the cluster first");
+            }
             if (Overlaps(cidr, Options.PublicSegment) || state.Networks.Any(n => Overlaps(cidr, IPNetwork.Parse(n.Cidr)) && n.ClusterId == clusterId))
             {
                 throw Refused(name, $"the subnet {cidr} overlaps the public segment or another network of cluster {clusterId}");
@@ -552,6 +560,9 @@ public sealed class LocalCloud
         state.FloatingIps.Select(f => new CloudResource(ResourceKind.FloatingIp, f.Id, f.Name, f.ClusterId))
             .Concat(state.Servers.Select(s => new CloudResource(ResourceKind.Server, s.Id, s.Name, s.ClusterId)))
             .Concat(state.Ports.Select(p => new CloudResource(ResourceKind.Port, p.Id, p.Name, p.ClusterId)))
+            // A local network and its subnet are one record; it is listed as both, as clouds that keep them
+            // apart list them (NetworkInfo.SubnetId is the network's id), and deleting either deletes it.
+            .Concat(state.Networks.Select(n => new CloudResource(ResourceKind.Subnet, n.Id, n.Name + "-subnet", n.ClusterId)))
             .Concat(state.Networks.Select(n => new CloudResource(ResourceKind.Network, n.Id, n.Name, n.ClusterId)))
             .Concat(state.SecurityGroups.Select(g => new CloudResource(ResourceKind.SecurityGroup, g.Id, g.Name, g.ClusterId)))
             .Concat(state.KeyPairs.Select(k => new CloudResource(ResourceKind.KeyPair, k.Id, k.Name, k.ClusterId)))

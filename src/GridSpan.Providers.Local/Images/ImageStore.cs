@@ -144,9 +144,15 @@ public sealed class ImageStore(string imageDirectory, ICommandRunner runner)
         }
     }
 
+    // Skipping reparse points keeps the walk off symbolic links: recursing through rootfs/dev/fd
+    // (-> /proc/self/fd) read this very process's descriptors, which vanish while being measured.
     private static long SizeBytes(string path) =>
-        new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true })
-            .Where(file => file.LinkTarget is null)
+        new DirectoryInfo(path).EnumerateFiles("*", new EnumerationOptions
+            {
+                RecurseSubdirectories = true,
+                AttributesToSkip = FileAttributes.ReparsePoint,
+                IgnoreInaccessible = true,
+            })
             .Sum(file => file.Length);
 
     /// <summary>Deletes a directory tree without following symbolic links (an image holds absolute ones).</summary>

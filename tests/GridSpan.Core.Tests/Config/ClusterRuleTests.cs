@@ -217,6 +217,15 @@ public sealed class ClusterRuleTests : IDisposable
     }
 
     [Fact]
+    public void An_overlay_range_written_with_host_bits_is_refused_with_its_network_address_suggested()
+    {
+        var error = _files.LoadOneError(TwoSites + "\noverlay: { cidr: 10.99.0.1/24 }\n");
+
+        Assert.Equal("overlay.cidr", error.KeyPath);
+        Assert.Equal("write the range's network address: 10.99.0.0/24", error.Fix);
+    }
+
+    [Fact]
     public void The_overlay_range_needs_an_address_for_the_master_and_each_gateway()
     {
         var sites = string.Concat(Enumerable.Range(0, 6).Select(i => $"\n  - {{ name: s{i}, provider: lab, gateway: {{ flavor: s }} }}"));

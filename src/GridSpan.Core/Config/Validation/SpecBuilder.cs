@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using GridSpan.Provision;
 
 namespace GridSpan.Config.Validation;
@@ -246,12 +245,12 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         var cidrText = section.StringOrDefault("cidr");
         var location = section.LocationOf("cidr");
         var path = section.PathOf("cidr");
-        // IPNetwork.TryParse masks host bits away silently; a written 10.99.0.1/24 is a mistake worth reporting.
-        if (!IPNetwork.TryParse(cidrText, out var cidr) || cidr.BaseAddress.AddressFamily != AddressFamily.InterNetwork
-            || cidr.PrefixLength is < 8 or > 29 || cidr.ToString() != cidrText)
+        if (Ipv4Range.Parse(cidrText, 8, 29, out var meant) is not { } cidr)
         {
             Add(location, path, $"'{cidrText}' is not an IPv4 range between /8 and /29 with its host bits zero",
-                $"write a network address and prefix such as {ClusterFormat.DefaultOverlayCidr}");
+                meant is not null
+                    ? $"write the range's network address: {meant}"
+                    : $"write a network address and prefix such as {ClusterFormat.DefaultOverlayCidr}");
             return null;
         }
         if ((1L << (32 - cidr.PrefixLength)) - 2 < siteCount)

@@ -1,34 +1,35 @@
 using GridSpan.Common;
+using GridSpan.Providers.Local;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Providers.Local.Images;
 
-namespace GridSpan.Providers.Local.Tests;
+namespace GridSpan.Testing;
 
-/// <summary>Builds (or finds cached) the base image once per test run; every test then makes its own local cloud.</summary>
-public sealed class ImageFixture : IAsyncLifetime
+/// <summary>
+/// The base image every test cloud boots, built once per machine into the shared image cache
+/// (building takes minutes; later runs find it cached). Use it as a collection or class fixture.
+/// </summary>
+public sealed class LocalImageFixture : IAsyncLifetime
 {
-    public async Task InitializeAsync()
-    {
-        var store = new ImageStore(LocalCloudOptions.Default.ImageDirectory, new ProcessCommandRunner());
-        await store.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, CancellationToken.None);
-    }
+    public Task InitializeAsync() => EnsureBuiltAsync(CancellationToken.None);
 
     public Task DisposeAsync() => Task.CompletedTask;
-}
 
-[CollectionDefinition(Name)]
-public sealed class LocalCloudCollection : ICollectionFixture<ImageFixture>
-{
-    public const string Name = "local cloud (root, sequential)";
+    public static async Task EnsureBuiltAsync(CancellationToken cancellationToken)
+    {
+        var store = new ImageStore(LocalCloudOptions.Default.ImageDirectory, new ProcessCommandRunner());
+        await store.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, cancellationToken).ConfigureAwait(false);
+    }
 }
 
 /// <summary>
-/// A local cloud of its own for one test (own state directory, own name prefix, own namespaces),
-/// removed with `down` when the test ends, whether it passed or not.
+/// A local cloud of its own (own state directory, own name prefix, own namespaces) that shares only the
+/// machine's image cache, never the machine's default local cloud. Disposing it runs `down` and removes
+/// its directory, whether the test passed or not.
 /// </summary>
-public sealed class TestCloud : IAsyncDisposable
+public sealed class LocalTestCloud : IAsyncDisposable
 {
-    private TestCloud(LocalCloud cloud, string directory)
+    private LocalTestCloud(LocalCloud cloud, string directory)
     {
         Cloud = cloud;
         Directory = directory;
@@ -42,7 +43,7 @@ public sealed class TestCloud : IAsyncDisposable
 
     public string PublicKey => File.ReadAllText(PrivateKey + ".pub").Trim();
 
-    public static async Task<TestCloud> CreateAsync()
+    public static async Task<LocalTestCloud> CreateAsync()
     {
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
         var directory = Path.Combine(Path.GetTempPath(), $"gridspan-localcloud-test-{id}");
@@ -52,7 +53,7 @@ public sealed class TestCloud : IAsyncDisposable
         var result = await new ProcessCommandRunner().RunAsync(
             CommandRequest.Of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(directory, "id_ed25519")), CancellationToken.None);
         result.EnsureSuccess();
-        return new TestCloud(cloud, directory);
+        return new LocalTestCloud(cloud, directory);
     }
 
     public async ValueTask DisposeAsync()
