@@ -69,7 +69,7 @@ Mark("all servers ACTIVE");
 var created = total.Elapsed;
 total.Restart();
 phase.Restart();
-var deleted = await SiteTerminator.TerminateAsync(provider, "bench", cluster, ct);
+var deleted = await new ClusterTerminator().TerminateAsync(cluster, new Dictionary<string, ISiteProvider> { ["bench"] = provider }, null, ct);
 Mark($"terminate ({deleted.Length} resources)");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"provider: create {count} servers {created.TotalSeconds:0.0} s, delete {total.Elapsed.TotalSeconds:0.0} s"));

@@ -43,7 +43,7 @@ public abstract class SiteProviderContract : IAsyncLifetime
         {
             try
             {
-                await SiteTerminator.TerminateAsync(provider, Site.Name, clusterId, Timeout()).ConfigureAwait(false);
+                await TerminateAsync(provider, clusterId).ConfigureAwait(false);
             }
             catch (Exception failure)
             {
@@ -113,6 +113,14 @@ public abstract class SiteProviderContract : IAsyncLifetime
             }
             await Task.Delay(500, timeout.Token);
         }
+    }
+
+    /// <summary>Deletes what the site holds for the cluster the way `gridspan terminate` does.</summary>
+    private async Task<ImmutableArray<CloudResource>> TerminateAsync(ISiteProvider provider, string clusterId)
+    {
+        var deleted = await new ClusterTerminator().TerminateAsync(
+            clusterId, new Dictionary<string, ISiteProvider> { [Site.Name] = provider }, null, Timeout()).ConfigureAwait(false);
+        return [.. deleted.Select(d => d.Resource)];
     }
 
     [Fact]
@@ -227,7 +235,7 @@ public abstract class SiteProviderContract : IAsyncLifetime
         await Provider.CreateFloatingIpAsync(new FloatingIpRequest("master", cluster, port.Id), Timeout());
         await WaitActiveAsync(Provider, server.Id);
 
-        var deleted = await SiteTerminator.TerminateAsync(Provider, Site.Name, cluster, Timeout());
+        var deleted = await TerminateAsync(Provider, cluster);
 
         Assert.Empty(await Provider.ListAsync(cluster, Timeout()));
         Assert.Contains(deleted, r => r.Kind == ResourceKind.Server);
