@@ -1,3 +1,4 @@
+using System.CommandLine;
 using GridSpan.Common;
 using GridSpan.Config;
 using GridSpan.Plan;
@@ -7,6 +8,14 @@ namespace GridSpan.Cli;
 /// <summary>Loads cluster.yaml and plans it, for the verbs that start from a configuration file.</summary>
 public static class ClusterInput
 {
+    /// <summary>The `-c/--config FILE` option every verb that starts from a configuration file takes.</summary>
+    public static Option<FileInfo> ConfigOption(string description) => new("--config", "-c")
+    {
+        Description = description,
+        HelpName = "FILE",
+        Required = true,
+    };
+
     /// <summary>The file's spec, or null after its errors were written to stderr.</summary>
     public static ClusterSpec? Load(CliContext context, string path)
     {

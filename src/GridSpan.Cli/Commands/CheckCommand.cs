@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GridSpan.Common;
-using GridSpan.Config;
 using GridSpan.Providers.OpenStack.Check;
 using GridSpan.Providers.OpenStack.Clouds;
 
@@ -14,12 +13,7 @@ public static class CheckCommand
 {
     public static Command Create(CliContext context)
     {
-        var config = new Option<FileInfo>("--config", "-c")
-        {
-            Description = "The cluster configuration file (cluster.yaml) to check against its clouds.",
-            HelpName = "FILE",
-            Required = true,
-        };
+        var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml) to check against its clouds.");
         var command = new Command("check",
             "Ask each site's cloud whether the cluster fits before creating anything: the cloud answers and accepts the " +
             "credentials, images and flavors exist, the network exists or can be created, and the quotas cover the cluster " +
@@ -35,15 +29,8 @@ public static class CheckCommand
 
     private static async Task<ExitCode> CheckAsync(CliContext context, string path, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path))
+        if (ClusterInput.Load(context, path) is not { } spec)
         {
-            throw GridSpanException.NotFound($"the configuration file '{path}' does not exist",
-                "check the path given with -c/--config");
-        }
-        var result = ClusterConfigLoader.Load(path, context.Providers);
-        if (result.Spec is not { } spec)
-        {
-            ConfigErrorReport.Write(context.Error, path, result);
             return ExitCode.InvalidConfig;
         }
         var findings = await new OpenStackCheck(CloudsFileLocator.Default).CheckClusterAsync(spec, cancellationToken).ConfigureAwait(false);

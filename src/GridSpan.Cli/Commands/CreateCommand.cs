@@ -14,7 +14,7 @@ public static class CreateCommand
 {
     public static Command Create(CliContext context)
     {
-        var config = new Option<FileInfo>("--config", "-c") { Description = "The cluster configuration file (cluster.yaml).", Required = true };
+        var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print every step of every node and each ssh command as it runs." };
         var command = new Command("create",
             "Create the cluster of a configuration and make every node ready: the sites' networks, security groups, key pairs, " +

@@ -11,7 +11,7 @@ public static class PlanCommand
 {
     public static Command Create(CliContext context)
     {
-        var config = new Option<FileInfo>("--config", "-c") { Description = "The cluster configuration file (cluster.yaml).", Required = true };
+        var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
         var json = new Option<bool>("--json") { Description = "Print the whole plan as JSON (stable, deterministic) for scripts." };
         var command = new Command("plan",
             "Show what GridSpan decides for a cluster before creating it: sites with their subnets and MTUs, the VPN mesh " +

@@ -11,7 +11,7 @@ public static class RenderCommand
 {
     public static Command Create(CliContext context)
     {
-        var config = new Option<FileInfo>("--config", "-c") { Description = "The cluster configuration file (cluster.yaml).", Required = true };
+        var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
         var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory to write into: DIR/<node>/<path on the node>.", Required = true };
         var state = new Option<DirectoryInfo?>("--state")
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GridSpan.Common;
-using GridSpan.Config;
 
 namespace GridSpan.Cli.Commands;
 
@@ -9,12 +8,7 @@ public static class ValidateCommand
 {
     public static Command Create(CliContext context)
     {
-        var config = new Option<FileInfo>("--config", "-c")
-        {
-            Description = "The cluster configuration file (cluster.yaml) to check.",
-            HelpName = "FILE",
-            Required = true,
-        };
+        var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml) to check.");
         var command = new Command("validate",
             "Check a cluster configuration file without touching any cloud. Prints a one-line summary and exits 0 when " +
             "the file is valid; otherwise prints every error (file:line:column: key: problem, then how to fix it) to " +
@@ -32,15 +26,8 @@ public static class ValidateCommand
 
     private static ExitCode Validate(CliContext context, string path)
     {
-        if (!File.Exists(path))
+        if (ClusterInput.Load(context, path) is not { } spec)
         {
-            throw GridSpanException.NotFound($"the configuration file '{path}' does not exist",
-                "check the path given with -c/--config; examples/two-sites.yaml is a working start");
-        }
-        var result = ClusterConfigLoader.Load(path, context.Providers);
-        if (result.Spec is not { } spec)
-        {
-            ConfigErrorReport.Write(context.Error, path, result);
             return ExitCode.InvalidConfig;
         }
         var workers = spec.Sites.SelectMany(s => s.Workers).ToList();
