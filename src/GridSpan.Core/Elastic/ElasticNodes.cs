@@ -325,9 +325,16 @@ public sealed class ElasticNodes(ElasticCluster cluster)
             deleted = [];
         }
         var reason = Reason(failure.Message);
-        var down = await cluster.Slurm.UpdateAsync(node.Name, "down", reason, cancellationToken).ConfigureAwait(false);
-        cluster.Log.Write("resume", node.Name, $"deleted {Listed(deleted)}; set down in Slurm: {reason}" +
-            (down.Succeeded ? "" : $"; scontrol: {down.StandardError.Trim()}"));
+        try
+        {
+            var down = await cluster.Slurm.UpdateAsync(node.Name, "down", reason, cancellationToken).ConfigureAwait(false);
+            cluster.Log.Write("resume", node.Name, $"deleted {Listed(deleted)}; set down in Slurm: {reason}" +
+                (down.Succeeded ? "" : $"; scontrol: {down.StandardError.Trim()}"));
+        }
+        catch (GridSpanException slurm)
+        {
+            cluster.Log.Write("resume", node.Name, $"deleted {Listed(deleted)}; could not set it down in Slurm: {slurm.Message}");
+        }
     }
 
     /// <summary>A Slurm reason: the first line of the message, short, as `sinfo -R` shows it.</summary>

@@ -37,6 +37,11 @@ public sealed class MasterSession : IAsyncDisposable
     public static MasterSession Open(ProviderRegistry registry, ICommandRunner runner, Action<string>? echo)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PATH")))
+        {
+            // Slurm starts its hooks with an almost empty environment; ssh and scontrol are found on the usual path.
+            Environment.SetEnvironmentVariable("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
         var home = Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } given ? given : MasterKit.Home;
         var log = new ElasticLog(Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } path ? path : MasterKit.LogFile, echo);
         string Read(string name)

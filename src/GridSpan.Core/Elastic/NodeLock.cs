@@ -4,16 +4,18 @@ namespace GridSpan.Elastic;
 
 /// <summary>
 /// One node's lock on the master: an exclusive lock on <c>&lt;node&gt;.lock</c> (flock, which the
-/// kernel drops when the holder dies, so a killed hook never leaves a node locked). The file also
-/// records what its holder does (a small journal for admins and for reconcile's log).
+/// kernel drops when the holder dies, so a killed hook never leaves a node locked). A journal file
+/// next to it records what the holder does (for admins, and left behind by a holder that was killed).
 /// </summary>
 public sealed class NodeLock : IDisposable
 {
     private readonly FileStream _file;
+    private readonly string _journal;
 
-    private NodeLock(FileStream file, string node)
+    private NodeLock(FileStream file, string node, string journal)
     {
         _file = file;
+        _journal = journal;
         Node = node;
     }
 
@@ -52,11 +54,9 @@ public sealed class NodeLock : IDisposable
         {
             return null;
         }
-        file.SetLength(0);
-        var line = System.Text.Encoding.UTF8.GetBytes($"{operation} pid={Environment.ProcessId} since={DateTime.UtcNow:O}\n");
-        file.Write(line);
-        file.Flush();
-        return new NodeLock(file, node);
+        // The journal says what the holder does; one left behind by a killed holder tells reconcile's log what died.
+        File.WriteAllText(JournalOf(directory, node), $"{operation} pid={Environment.ProcessId} since={DateTime.UtcNow:O}\n");
+        return new NodeLock(file, node, JournalOf(directory, node));
     }
 
     /// <summary>What the lock file says (the last holder's operation), for messages.</summary>
@@ -64,9 +64,7 @@ public sealed class NodeLock : IDisposable
     {
         try
         {
-            using var file = new FileStream(Path.Combine(directory, node + ".lock"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(file);
-            return reader.ReadLine() ?? "no holder recorded";
+            return File.ReadAllText(JournalOf(directory, node)).Trim();
         }
         catch (IOException)
         {
@@ -76,7 +74,9 @@ public sealed class NodeLock : IDisposable
 
     public void Dispose()
     {
-        _file.SetLength(0);
+        File.Delete(_journal);
         _file.Dispose();
     }
+
+    private static string JournalOf(string directory, string node) => Path.Combine(directory, node + ".journal");
 }
