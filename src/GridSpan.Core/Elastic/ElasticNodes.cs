@@ -66,9 +66,10 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         await System.Threading.Tasks.Parallel.ForEachAsync(nodes, Options(cancellationToken), async (node, token) =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
+            // The lock is held through the failure report too: its cleanup must not race a later resume of the node.
+            using var held = await NodeLock.AcquireAsync(cluster.LockDirectory, node.Name, "resume", LockWait, token).ConfigureAwait(false);
             try
             {
-                using var held = await NodeLock.AcquireAsync(cluster.LockDirectory, node.Name, "resume", LockWait, token).ConfigureAwait(false);
                 var changed = await BringUpAsync(node, token).ConfigureAwait(false);
                 cluster.Log.Write("resume", node.Name, $"ready in {clock.Elapsed.TotalSeconds:0.0} s ({(changed ? "configured" : "already configured")})");
             }
@@ -151,13 +152,15 @@ public sealed class ElasticNodes(ElasticCluster cluster)
                 return; // a hook is working on it
             }
             var hasServer = mine.Any(r => r.Kind == ResourceKind.Server);
-            if (!slurm.WantsServer && mine.Count > 0 && !slurm.PoweringDown)
+            if ((!slurm.WantsServer || slurm.Down) && mine.Count > 0)
             {
+                // Powered down, or set down (a failed resume): no server may stay. No hook holds the node, so a
+                // suspend that was killed is finished here too.
                 var gone = await DeleteServerAsync(node, token).ConfigureAwait(false);
                 deleted.Add(node.Name);
-                cluster.Log.Write("reconcile", node.Name, $"Slurm has it powered down: deleted {Listed(gone)}");
+                cluster.Log.Write("reconcile", node.Name, $"Slurm has it {(slurm.Down ? "down" : "powered down")}: deleted {Listed(gone)}");
             }
-            else if (slurm.PoweringUp)
+            else if (slurm.PoweringUp && !slurm.Down)
             {
                 // Slurm waits for it and no hook holds it: the resume died. Finish it (idempotent).
                 try
@@ -237,10 +240,32 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         {
             ConnectWait = ConnectWait,
         };
+        await WaitForSshAsync(target, cancellationToken).ConfigureAwait(false);
         var result = await configurator.ConfigureAsync([new NodeAssignment(renderer.Render(node.Name).Bundle, target)], null, cancellationToken)
             .ConfigureAwait(false);
         result.EnsureSuccess();
         return result.Changed;
+    }
+
+    /// <summary>
+    /// Waits until the new node runs commands over SSH. Its sshd answers early in boot, while logins
+    /// may still wait for the rest of the system, so a slow first command is retried, not a failure.
+    /// </summary>
+    private async Task WaitForSshAsync(SshTarget target, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + ConnectWait;
+        while (true)
+        {
+            try
+            {
+                await cluster.Connector.ConnectAsync(target, ConnectWait, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (GridSpanException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>The worker security group of a site; created (once, under a lock) when the site has no static worker.</summary>

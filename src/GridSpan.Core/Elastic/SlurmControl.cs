@@ -75,6 +75,6 @@ public sealed class SlurmControl(ICommandRunner runner)
         {
             arguments.Add($"reason={reason}");
         }
-        return runner.RunAsync(new CommandRequest("scontrol", arguments) { Timeout = TimeSpan.FromSeconds(30) }, cancellationToken);
+        return runner.RunAsync(new CommandRequest("scontrol", arguments) { Timeout = TimeSpan.FromSeconds(90) }, cancellationToken);
     }
 }
