@@ -228,10 +228,10 @@ public sealed class ElasticNodes(ElasticCluster cluster)
                 })), cancellationToken).ConfigureAwait(false)).Id;
             cluster.Log.Write("resume", node.Name, $"created server {serverId} in site {node.Site}");
         }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var server = await WaitActiveAsync(provider, node, serverId, cancellationToken).ConfigureAwait(false);
-        var target = SshTarget.Direct(node.Name, node.Address.ToString(),
-            new[] { cluster.Secrets.HostKeys[node.Name].PublicKey }.Concat(server.HostKeys).Distinct(StringComparer.Ordinal),
-            ClusterTargets.LoginUser(cluster.Plan, node));
+        cluster.Log.Write("resume", node.Name, $"server {serverId} active after {clock.Elapsed.TotalSeconds:0.0} s");
+        var target = TargetOf(node, server.HostKeys);
         var probes = cluster.Context.Probes;
         var renderer = new ClusterRenderer(cluster.Plan, cluster.Secrets, new ClusterFacts(cluster.Context.PublicAddresses
                 .Where(a => cluster.Plan.Overlay.Members.Any(m => m.Node == a.Key)).ToImmutableSortedDictionary(StringComparer.Ordinal)),
@@ -241,10 +241,25 @@ public sealed class ElasticNodes(ElasticCluster cluster)
             ConnectWait = ConnectWait,
         };
         await WaitForSshAsync(target, cancellationToken).ConfigureAwait(false);
+        cluster.Log.Write("resume", node.Name, $"SSH answers after {clock.Elapsed.TotalSeconds:0.0} s");
         var result = await configurator.ConfigureAsync([new NodeAssignment(renderer.Render(node.Name).Bundle, target)], null, cancellationToken)
             .ConfigureAwait(false);
         result.EnsureSuccess();
         return result.Changed;
+    }
+
+    /// <summary>
+    /// How the master reaches a new node: directly in its own site; elsewhere through the site's
+    /// gateway (at its site address, routed through the tunnel), because a new worker has no route
+    /// back to other sites until it is configured.
+    /// </summary>
+    private SshTarget TargetOf(NodePlan node, ImmutableArray<string> reportedHostKeys)
+    {
+        SshTarget Direct(NodePlan n, IEnumerable<string> extra) => SshTarget.Direct(n.Name, n.Address.ToString(),
+            new[] { cluster.Secrets.HostKeys[n.Name].PublicKey }.Concat(extra).Distinct(StringComparer.Ordinal), ClusterTargets.LoginUser(cluster.Plan, n));
+        var target = Direct(node, reportedHostKeys);
+        var vpn = cluster.Plan.Site(node.Site).VpnNode;
+        return vpn == cluster.Plan.Master ? target : target.Via(Direct(cluster.Plan.FindNode(vpn)!, []));
     }
 
     /// <summary>
