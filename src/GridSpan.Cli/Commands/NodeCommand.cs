@@ -38,6 +38,7 @@ public static class NodeCommand
             "Delete servers no powered-up Slurm node owns, finish resumes whose hook died, power down nodes whose server vanished.");
         reconcile.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
+            SignalMask.Clear();
             await using var session = MasterSession.Open(context.Providers, new ProcessCommandRunner(), null);
             var report = await new ElasticNodes(session.Cluster).ReconcileAsync(token).ConfigureAwait(false);
             context.Out.WriteLine($"reconcile: deleted {report.Deleted.Length}, finished {report.Finished.Length}, reset {report.Reset.Length}");
@@ -54,6 +55,7 @@ public static class NodeCommand
         var verb = new Command(name, description) { hostlist };
         verb.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
+            SignalMask.Clear(); // still on the main thread: before the first await
             await using var session = MasterSession.Open(context.Providers, new ProcessCommandRunner(), null);
             return await body(new ElasticNodes(session.Cluster), parseResult.GetValue(hostlist)!, token).ConfigureAwait(false);
         }, cancellationToken));
