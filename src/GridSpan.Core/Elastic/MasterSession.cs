@@ -64,7 +64,11 @@ public sealed class MasterSession : IAsyncDisposable
             (registry.Find(site.Provider) ?? throw GridSpanException.InvalidConfig($"site '{site.Name}' uses provider '{site.Provider}', which this build lacks"))
                 .Connect(new SiteConnection(site, context.ClusterId, Path.Combine(home, "sites", site.Name), runner)), StringComparer.Ordinal);
         var clientDirectory = Path.Combine(Path.GetTempPath(), $"gse-{Environment.ProcessId}");
-        var transport = new SshTransport(new SshTransportOptions(Path.Combine(home, "id_ed25519"), clientDirectory, Path.Combine(clientDirectory, "c")), runner);
+        // New nodes are on the master's own network or one tunnel away: a short connect timeout, retried while they boot.
+        var transport = new SshTransport(new SshTransportOptions(Path.Combine(home, "id_ed25519"), clientDirectory, Path.Combine(clientDirectory, "c"))
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(4),
+        }, runner);
         var cluster = new ElasticCluster(plan, secrets, context, providers, transport, new SlurmControl(runner), log, Path.Combine(home, "locks"));
         return new MasterSession(cluster, transport, clientDirectory);
     }
