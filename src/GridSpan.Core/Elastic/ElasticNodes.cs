@@ -39,6 +39,9 @@ public sealed class ElasticNodes(ElasticCluster cluster)
 
     public int MaxParallelism { get; init; } = 32;
 
+    /// <summary>How often a new node's converge is tried before the resume fails.</summary>
+    public int ConvergeAttempts { get; init; } = 3;
+
     /// <summary>The on-demand nodes of a hostlist; anything else is an error naming what may be given.</summary>
     public ImmutableArray<NodePlan> OnDemandNodes(string hostlist)
     {
@@ -242,10 +245,20 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         };
         await WaitForSshAsync(target, cancellationToken).ConfigureAwait(false);
         cluster.Log.Write("resume", node.Name, $"SSH answers after {clock.Elapsed.TotalSeconds:0.0} s");
-        var result = await configurator.ConfigureAsync([new NodeAssignment(renderer.Render(node.Name).Bundle, target)], null, cancellationToken)
-            .ConfigureAwait(false);
-        result.EnsureSuccess();
-        return result.Changed;
+        var bundle = renderer.Render(node.Name).Bundle;
+        // A burst of new nodes can briefly overwhelm what they all use at once (the master's sshd for the shares):
+        // converging is idempotent, so a failed attempt is retried before the node is given up.
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await configurator.ConfigureAsync([new NodeAssignment(bundle, target)], null, cancellationToken).ConfigureAwait(false);
+            if (result.Succeeded || attempt == ConvergeAttempts)
+            {
+                result.EnsureSuccess();
+                return result.Changed || attempt > 1;
+            }
+            cluster.Log.Write("resume", node.Name, $"configuring failed (attempt {attempt} of {ConvergeAttempts}), again: {result.Failures[0].Message.Split('\n')[0]}");
+            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
