@@ -22,6 +22,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.SshCommand.Create(context));
         root.Subcommands.Add(Commands.TerminateCommand.Create(context));
         root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
+        root.Subcommands.Add(Commands.NodeCommand.Create(context));
         return root;
     }
 }

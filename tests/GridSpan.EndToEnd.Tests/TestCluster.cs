@@ -80,7 +80,13 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    public ClusterCreator Creator() => new(Store, Registry, new ProcessCommandRunner());
+    /// <summary>The self-contained binary for masters is published once per build into this cache, shared by the tests.</summary>
+    public static string MasterBinaryCache { get; } = Path.Combine(Path.GetTempPath(), "gridspan-e2e-master-binary");
+
+    public ClusterCreator Creator() => new(Store, Registry, new ProcessCommandRunner())
+    {
+        MasterBinary = new Elastic.MasterBinary(new ProcessCommandRunner(), MasterBinaryCache),
+    };
 
     public async Task<CreateOutcome> CreateAsync()
     {

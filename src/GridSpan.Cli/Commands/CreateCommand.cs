@@ -36,7 +36,12 @@ public static class CreateCommand
             var plan = ClusterInput.Plan(context, spec);
             var staticNodes = plan.Nodes.Where(n => !n.OnDemand).Select(n => n.Name).ToList();
             var view = new ConvergeProgressView(context.Error, staticNodes, parseResult.GetValue(verbose));
-            var creator = new ClusterCreator(ClusterStateStore.Default(), context.Providers, new ProcessCommandRunner()) { Trace = view.Trace };
+            var store = ClusterStateStore.Default();
+            var creator = new ClusterCreator(store, context.Providers, new ProcessCommandRunner())
+            {
+                Trace = view.Trace,
+                MasterBinary = new Elastic.MasterBinary(new ProcessCommandRunner(), Path.Combine(store.Home, "cache", "master-binary")),
+            };
             await using var cluster = creator.Prepare(path, spec, plan);
             var sites = plan.Sites.Length == 1 ? "1 site" : $"{plan.Sites.Length} sites";
             context.Error.MarkupLine($"cluster [bold]{Markup.Escape(plan.Name)}[/] (id {Markup.Escape(cluster.State.ClusterId)}): " +

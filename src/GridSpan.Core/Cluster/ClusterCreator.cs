@@ -28,6 +28,9 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
 
     public ClusterProvisioner Provisioner { get; init; } = new();
 
+    /// <summary>Where the self-contained binary for the master comes from; null installs none (on-demand nodes then cannot start).</summary>
+    public Elastic.MasterBinary? MasterBinary { get; init; }
+
     /// <summary>Loads or starts the cluster's state, creates or completes its secrets, and connects its sites.</summary>
     public ClusterWorkspace Prepare(string configPath, ClusterSpec spec, ClusterPlan plan)
     {
@@ -82,12 +85,23 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             .Select(role => plan.Nodes.Where(n => n.Role == role && !n.OnDemand && targets.ContainsKey(n.Name)).ToList())
             .Where(w => w.Count > 0).ToList();
 
+        var hasOnDemand = plan.Nodes.Any(n => n.OnDemand);
+        var binaryTask = hasOnDemand && MasterBinary is not null && targets.ContainsKey(plan.Master)
+            ? MasterBinary.EnsureAsync(cancellationToken)
+            : null;
         await ProbeAsync(cluster, targets, waves, progress, cancellationToken).ConfigureAwait(false);
         var probes = cluster.State.Nodes.Where(n => n.Value.Probe is not null).ToDictionary(n => n.Key, n => n.Value.Probe!, StringComparer.Ordinal);
         var renderer = new ClusterRenderer(plan, cluster.Secrets, cluster.Facts(), node => OptionsFor(plan, node, probes));
         var converger = new NodeConverger(new ConvergeOptions { HealthChecks = [new MungeHealthCheck()] });
         var configurator = new ClusterConfigurator(cluster.Transport, converger) { ConnectWait = ConnectWait };
         var bundles = waves.SelectMany(w => w).ToDictionary(n => n.Name, n => renderer.Render(n.Name).Bundle, StringComparer.Ordinal);
+        if (bundles.TryGetValue(plan.Master, out var masterBundle))
+        {
+            var credentials = cluster.Providers.Values.SelectMany(p => p.CredentialFilesForMaster())
+                .GroupBy(f => f.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+            bundles[plan.Master] = Elastic.MasterKit.AddTo(masterBundle, plan, File.ReadAllText(cluster.Store.SpecCopy(plan.Name)),
+                Elastic.ElasticContext.Of(cluster.State), cluster.Secrets, credentials);
+        }
         var hashes = bundles.ToDictionary(b => b.Key, b => BundleHash.Of(b.Value), StringComparer.Ordinal);
         // Waves exist for first converges (a worker's mounts need the master's sshd and the VPN). When every
         // node already converged to exactly this bundle, they only check for drift: all at once.
@@ -112,6 +126,11 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             }
             cluster.SaveState(cluster.State with { Nodes = nodes.ToImmutable() });
             result.EnsureSuccess();
+            if (binaryTask is not null && wave.Any(n => n.Name == plan.Master))
+            {
+                await Elastic.MasterBinary.InstallAsync(cluster.Transport, targets[plan.Master], await binaryTask.ConfigureAwait(false), cancellationToken)
+                    .ConfigureAwait(false);
+            }
         }
         await WaitForSlurmAsync(cluster, targets, cancellationToken).ConfigureAwait(false);
         return results.ToImmutable();
@@ -130,8 +149,12 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     public static RenderOptions DefaultOptions(string provider) =>
         provider == "local" ? RenderOptions.LocalContainer : RenderOptions.DebianVm;
 
-    private static RenderOptions OptionsFor(ClusterPlan plan, NodePlan node, Dictionary<string, NodeProbe> probes)
+    /// <summary>How a node is rendered: from its own probe, else (on demand, not running) from a running sibling's.</summary>
+    public static RenderOptions OptionsFor(ClusterPlan plan, NodePlan node, IReadOnlyDictionary<string, NodeProbe> probes)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(probes);
         if (probes.TryGetValue(node.Name, out var probe))
         {
             return NodeProber.OptionsOf(probe);

@@ -42,4 +42,10 @@ public interface ISiteProvider : IAsyncDisposable
     /// namespace, so it wraps <paramref name="inner"/> to run there.
     /// </summary>
     Common.ICommandRunner ClientRunner(Common.ICommandRunner inner) => inner;
+
+    /// <summary>
+    /// Files (path on the node → content, a secret) that let the cluster's master call this site's cloud by
+    /// itself, scoped to this cluster, for on-demand nodes. None by default.
+    /// </summary>
+    IReadOnlyDictionary<string, string> CredentialFilesForMaster() => new Dictionary<string, string>();
 }

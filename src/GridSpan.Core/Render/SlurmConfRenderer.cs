@@ -71,7 +71,7 @@ public static class SlurmConfRenderer
             text.Line()
                 .Line("# Power saving: Slurm creates on-demand (CLOUD) nodes through GridSpan and deletes them when idle.")
                 .Line($"SuspendTime={slurm.SuspendTime}")
-                .Line("SuspendTimeout=120")
+                .Line("SuspendTimeout=30")
                 .Line($"ResumeTimeout={slurm.ResumeTimeout}")
                 .Line("ResumeRate=0")
                 .Line("SuspendRate=0")

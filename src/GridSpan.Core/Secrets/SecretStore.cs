@@ -20,6 +20,9 @@ public static class SecretStore
 
     public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
+    /// <summary>The secrets as <see cref="Save"/> writes them, for a copy that travels in a bundle (the master's, for on-demand nodes).</summary>
+    public static string Serialize(ClusterSecrets secrets) => JsonSerializer.Serialize(secrets, Json);
+
     public static void Save(string directory, ClusterSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using GridSpan.Providers.Local.Cloud;
+using GridSpan.Provision;
+using Xunit.Abstractions;
+
+namespace GridSpan.EndToEnd.Tests;
+
+/// <summary>
+/// On-demand nodes for real: Slurm on the master runs `gridspan node resume|suspend|fail` (the
+/// self-contained binary `create` installed), which calls the local cloud's API from the master.
+/// Each test leaves every on-demand node powered down and without a server.
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ElasticClusterTests(ElasticClusterFixture fixture, ITestOutputHelper output) : IClassFixture<ElasticClusterFixture>
+{
+    private const string Master = "el-master";
+    private static readonly string[] OnDemand = ["el-alpha-cpu-001", "el-alpha-cpu-002", "el-beta-cpu-001", "el-beta-cpu-002", "el-beta-cpu-003"];
+
+    private TestCluster Cluster => fixture.Cluster;
+
+    private string ClusterId => Cluster.Store.Require(Cluster.Plan.Name).ClusterId;
+
+    [Fact]
+    public async Task A_job_for_the_second_sites_partition_starts_a_node_there_which_is_deleted_after_the_suspend_time()
+    {
+        await WaitAllPoweredDownAsync();
+        var clock = Stopwatch.StartNew();
+        var ran = await Cluster.RunAsync(Master, "timeout 120 srun -p beta -N1 hostname");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"srun on a powered-down node: {clock.Elapsed.TotalSeconds:0.0} s"));
+        Assert.StartsWith("el-beta-cpu-", ran, StringComparison.Ordinal);
+        Assert.Contains(await ServersAsync(), s => s.Name == ran);
+
+        await WaitUntilAsync(async () => !(await ServersAsync()).Any(s => s.Name == ran), TimeSpan.FromSeconds(150), $"the server of {ran} is deleted after the suspend time");
+        await WaitAllPoweredDownAsync();
+        var log = await Cluster.RunAsync(Master, "cat /var/log/gridspan/elastic.log");
+        Assert.Contains($"resume {ran}: ready in", log, StringComparison.Ordinal);
+        Assert.Contains($"suspend {ran}: deleted server", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Jobs_at_once_over_two_sites_all_complete_and_no_node_name_ever_has_two_servers()
+    {
+        await WaitAllPoweredDownAsync();
+        var seen = new ConcurrentBag<string>();
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var duplicate in (await ServersAsync()).GroupBy(s => s.Name).Where(g => g.Count() > 1))
+                {
+                    seen.Add(duplicate.Key);
+                }
+                await Task.Delay(200);
+            }
+        });
+        var jobs = new List<string>();
+        foreach (var partition in new[] { "alpha", "alpha", "beta", "beta", "beta", "alpha", "beta", "beta" })
+        {
+            jobs.Add(await Cluster.RunAsync(Master, $"sbatch --parsable -p {partition} -N1 --exclusive -o /dev/null --wrap 'sleep 3'"));
+        }
+        await WaitUntilAsync(async () => (await Cluster.RunAsync(Master, "squeue -h -o %i")).Length == 0, TimeSpan.FromSeconds(240), "every job completes");
+        await stop.CancelAsync();
+        await watcher;
+        Assert.Empty(seen);
+        var states = await Cluster.RunAsync(Master, $"sacct -n -X -P -o State -j {string.Join(',', jobs)} 2>/dev/null || true");
+        output.WriteLine(states);
+        await WaitAllPoweredDownAsync();
+    }
+
+    [Fact]
+    public async Task A_refused_create_shows_the_reason_in_slurm_leaves_no_server_and_the_node_starts_after_the_quota_is_lifted()
+    {
+        await WaitAllPoweredDownAsync();
+        var before = (await ServersAsync()).Count;
+        await Cluster.Cloud.SetQuotaAsync(new QuotaRecord(before, null), CancellationToken.None);
+        string node;
+        string job;
+        try
+        {
+            job = await Cluster.RunAsync(Master, "sbatch --parsable -p alpha -N1 -o /dev/null --wrap true");
+            var reasons = "";
+            await WaitUntilAsync(async () => (reasons = await Cluster.RunAsync(Master, "sinfo -R -h -o '%N|%E'")).Contains("quota", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(60), "sinfo -R shows the quota");
+            output.WriteLine(reasons);
+            var line = reasons.Split('\n').First(l => l.Contains("quota", StringComparison.Ordinal));
+            Assert.Contains("site 'alpha'", line, StringComparison.Ordinal);
+            node = line.Split('|')[0].Trim();
+            Assert.Equal(before, (await ServersAsync()).Count);
+        }
+        finally
+        {
+            await Cluster.Cloud.SetQuotaAsync(new QuotaRecord(null, null), CancellationToken.None);
+        }
+        await Cluster.RunAsync(Master, $"scontrol update nodename={node} state=resume");
+        // The job went back to the queue when its node failed; Slurm holds a requeued job for a while: release it now.
+        await Cluster.RunAsync(Master, $"scontrol update jobid={job} starttime=now 2>/dev/null || true");
+        await WaitUntilAsync(async () => (await Cluster.RunAsync(Master, "squeue -h -o %i")).Length == 0, TimeSpan.FromSeconds(120), "the waiting job runs once the node is resumed");
+        await WaitAllPoweredDownAsync();
+    }
+
+    [Fact]
+    public async Task A_resume_killed_halfway_is_finished_by_reconcile_and_leaves_no_orphan()
+    {
+        await WaitAllPoweredDownAsync();
+        var job = await Cluster.RunAsync(Master, "sbatch --parsable -p beta -N1 -o /dev/null --wrap true");
+        await WaitUntilAsync(async () => (await ServersAsync()).Any(s => s.Name.StartsWith("el-beta-cpu-", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "a server is being created");
+        var killed = await Cluster.RunAsync(Master, "pids=$(pgrep -f '[g]ridspan node resume' || true); [ -n \"$pids\" ] && kill -9 $pids; echo \"$pids\"");
+        output.WriteLine($"killed: {killed}");
+        Assert.NotEmpty(killed);
+        await Cluster.RunAsync(Master, "runuser -u slurm -- /usr/local/bin/gridspan node reconcile");
+        await WaitUntilAsync(async () => (await Cluster.RunAsync(Master, $"squeue -h -j {job} -o %i 2>/dev/null || true")).Length == 0, TimeSpan.FromSeconds(120), "the job runs on the node reconcile finished");
+        Assert.True((await ServersAsync()).Where(s => s.Name.StartsWith("el-beta-cpu-", StringComparison.Ordinal)).GroupBy(s => s.Name).All(g => g.Count() == 1));
+        await WaitAllPoweredDownAsync();
+        await Cluster.RunAsync(Master, "runuser -u slurm -- /usr/local/bin/gridspan node reconcile");
+        Assert.DoesNotContain(await ServersAsync(), s => OnDemand.Contains(s.Name));
+        Assert.DoesNotContain(await Cluster.Cloud.ListAsync(ClusterId, CancellationToken.None), r => r.Kind == ResourceKind.Port && OnDemand.Contains(r.Name));
+    }
+
+    private async Task<List<CloudResource>> ServersAsync() =>
+        [.. (await Cluster.Cloud.ListAsync(ClusterId, CancellationToken.None)).Where(r => r.Kind == ResourceKind.Server)];
+
+    /// <summary>Every on-demand node idle and powered down in Slurm (idle~) and without a server.</summary>
+    private async Task WaitAllPoweredDownAsync() =>
+        await WaitUntilAsync(async () =>
+        {
+            var states = await Cluster.RunAsync(Master, $"sinfo -h -N -n {string.Join(',', OnDemand)} -o '%N %t'");
+            var servers = await ServersAsync();
+            return states.Split('\n').All(l => l.EndsWith(" idle~", StringComparison.Ordinal)) && !servers.Any(s => OnDemand.Contains(s.Name));
+        }, TimeSpan.FromSeconds(240), "every on-demand node is powered down (idle~) with no server");
+
+    private async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var detail = await Cluster.RunAsync(Master, "sinfo -N -o '%N %t %E'; squeue; tail -n 30 /var/log/gridspan/elastic.log");
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting until {what}:\n{detail}");
+            }
+            await Task.Delay(500);
+        }
+    }
+}
