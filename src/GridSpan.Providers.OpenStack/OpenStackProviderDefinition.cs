@@ -75,10 +75,7 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
                     "`cidr` is the subnet of a network GridSpan creates, but `network` names an existing one",
                     "remove `cidr`, or remove `network` to let GridSpan create the network"));
             }
-            else if (IPNetwork.TryParse(cidrText, out var parsed)
-                && parsed.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
-                && parsed.PrefixLength is >= 16 and <= 29
-                && parsed.ToString() == cidrText)
+            else if (Ipv4Range.Parse(cidrText, 16, 29, out _) is { } parsed)
             {
                 cidr = parsed;
             }
