@@ -154,6 +154,33 @@ public sealed class ApiTests
         Assert.Contains("c-quota already has 1 servers", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_delete_finishes_even_when_its_client_hangs_up()
+    {
+        await using var test = await LocalTestCloud.CreateAsync();
+        var sites = new Sites(test, "c-hangup");
+        var site = await sites.NetworkAsync("site", "10.74.0.0/24", 1500);
+        var group = await sites.GroupAsync("ssh", Sites.Tcp(22));
+        var node = await sites.BootAsync("worker", site, group);
+        using var http = WorldClient(test);
+        var token = (await File.ReadAllTextAsync(test.Cloud.TokenPath)).Trim();
+        await WaitForApiAsync(http);
+
+        // Stopping a booted container takes far longer than the client waits here.
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"v1/resources/server/{node.ServerId}");
+        delete.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var hangUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => http.SendAsync(delete, hangUp.Token));
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await sites.Provider.ListAsync("c-hangup", CancellationToken.None)).Any(r => r.Kind == Provision.ResourceKind.Server))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the server the hung-up delete started is still listed after 60 s");
+            await Task.Delay(200);
+        }
+        Assert.Null(await sites.Provider.GetServerAsync(node.ServerId, CancellationToken.None));
+    }
+
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
 
     /// <summary>An HTTP client whose connections start inside the test cloud's world namespace (the host has no route there).</summary>

@@ -55,6 +55,9 @@ public static class ApiServer
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, port));
         var app = builder.Build();
         var token = Encoding.UTF8.GetBytes(File.ReadAllText(cloud.TokenPath).Trim());
+        // A change, once accepted, runs to its end even when the client hangs up (a hook killed by
+        // Slurm, a timeout): stopping halfway would leave a stopped container with a live record.
+        var untilShutdown = app.Lifetime.ApplicationStopping;
 
         app.Use(async (context, next) =>
         {
@@ -92,7 +95,7 @@ public static class ApiServer
         {
             var body = await ReadAsync<CreateNetworkBody>(context).ConfigureAwait(false);
             var network = await cloud.CreateNetworkAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
-                ParseNetwork(Required(body.Cidr, "cidr"), "cidr"), body.Mtu ?? 1500, context.RequestAborted).ConfigureAwait(false);
+                ParseNetwork(Required(body.Cidr, "cidr"), "cidr"), body.Mtu ?? 1500, untilShutdown).ConfigureAwait(false);
             return Results.Json(new NetworkView(network.Id, network.Name, network.Cidr, network.Mtu), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPost("/v1/security-groups", async (HttpContext context) =>
@@ -104,14 +107,14 @@ public static class ApiServer
                     : throw new BadRequestException($"'rules.protocol': '{rule.Protocol}' is not tcp, udp, icmp or any", null),
                 rule.PortMin ?? 0, rule.PortMax ?? rule.PortMin ?? 0, ParseNetwork(rule.Source ?? "0.0.0.0/0", "rules.source"))).ToList();
             var group = await cloud.CreateSecurityGroupAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), rules,
-                context.RequestAborted).ConfigureAwait(false);
+                untilShutdown).ConfigureAwait(false);
             return Results.Json(new NamedView(group.Id, group.Name), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPost("/v1/key-pairs", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateKeyPairBody>(context).ConfigureAwait(false);
             var pair = await cloud.CreateKeyPairAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
-                Required(body.PublicKey, "publicKey"), context.RequestAborted).ConfigureAwait(false);
+                Required(body.PublicKey, "publicKey"), untilShutdown).ConfigureAwait(false);
             return Results.Json(new NamedView(pair.Id, pair.Name), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPost("/v1/ports", async (HttpContext context) =>
@@ -120,21 +123,21 @@ public static class ApiServer
             var port = await cloud.CreatePortAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), Required(body.NetworkId, "networkId"),
                 body.FixedAddress is null ? null : ParseAddress(body.FixedAddress, "fixedAddress"),
                 body.SecurityGroupIds ?? [], (body.AllowedAddressPairs ?? []).Select(p => ParseNetwork(p, "allowedAddressPairs")),
-                context.RequestAborted).ConfigureAwait(false);
+                untilShutdown).ConfigureAwait(false);
             return Results.Json(View(port), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPut("/v1/ports/{id}/allowed-address-pairs", async (HttpContext context, string id) =>
         {
             var body = await ReadAsync<AllowedAddressPairsBody>(context).ConfigureAwait(false);
             var pairs = Required(body.AllowedAddressPairs, "allowedAddressPairs").Select(p => ParseNetwork(p, "allowedAddressPairs"));
-            return Results.Json(View(await cloud.SetAllowedAddressPairsAsync(id, pairs, context.RequestAborted).ConfigureAwait(false)), Json);
+            return Results.Json(View(await cloud.SetAllowedAddressPairsAsync(id, pairs, untilShutdown).ConfigureAwait(false)), Json);
         });
         app.MapPost("/v1/servers", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateServerBody>(context).ConfigureAwait(false);
             var server = await cloud.CreateServerAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
                 Required(body.Image, "image"), Required(body.Flavor, "flavor"), Required(body.PortId, "portId"),
-                Required(body.KeyPairName, "keyPairName"), body.UserData, body.Metadata ?? [], context.RequestAborted).ConfigureAwait(false);
+                Required(body.KeyPairName, "keyPairName"), body.UserData, body.Metadata ?? [], untilShutdown).ConfigureAwait(false);
             var info = await cloud.DescribeServerAsync(server.Id, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(View(info!), Json, statusCode: StatusCodes.Status201Created);
         });
@@ -146,7 +149,7 @@ public static class ApiServer
         {
             var body = await ReadAsync<CreateFloatingIpBody>(context).ConfigureAwait(false);
             var floating = await cloud.CreateFloatingIpAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
-                Required(body.PortId, "portId"), context.RequestAborted).ConfigureAwait(false);
+                Required(body.PortId, "portId"), untilShutdown).ConfigureAwait(false);
             return Results.Json(new FloatingIpView(floating.Id, floating.Address, floating.PortId), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapGet("/v1/resources", async (HttpContext context) =>
@@ -165,7 +168,7 @@ public static class ApiServer
             {
                 throw new BadRequestException($"'{kind}' is not a kind of resource", $"use one of {string.Join(", ", Enum.GetNames<ResourceKind>())}");
             }
-            await cloud.DeleteAsync(parsed, id, context.RequestAborted).ConfigureAwait(false);
+            await cloud.DeleteAsync(parsed, id, untilShutdown).ConfigureAwait(false);
             return Results.NoContent();
         });
         return app;
