@@ -40,6 +40,21 @@ public sealed class ElasticClusterTests(ElasticClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task A_batch_job_on_a_powered_down_node_is_launched_when_the_node_registered_not_at_slurms_periodic_check()
+    {
+        await WaitAllPoweredDownAsync();
+        var job = await Cluster.RunAsync(Master, "sbatch --parsable -p alpha -N1 -o /dev/null --wrap true");
+        await WaitUntilAsync(async () => (await Cluster.RunAsync(Master, $"squeue -h -j {job} -o %i 2>/dev/null || true")).Length == 0,
+            TimeSpan.FromSeconds(120), "the batch job completes");
+        // slurmctld says which path ended the job's configuring: the prolog ending (as soon as the node
+        // registered) or its timer (job_time_limit, up to 30 s later).
+        var configured = await Cluster.RunAsync(Master, $"grep -h 'Configuration for JobId={job} ' /var/log/slurm/slurmctld.log");
+        output.WriteLine(configured);
+        Assert.Contains("prolog_running_decr", configured, StringComparison.Ordinal);
+        await WaitAllPoweredDownAsync();
+    }
+
+    [Fact]
     public async Task Jobs_at_once_over_two_sites_all_complete_and_no_node_name_ever_has_two_servers()
     {
         await WaitAllPoweredDownAsync();

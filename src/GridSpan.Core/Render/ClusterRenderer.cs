@@ -106,11 +106,14 @@ public sealed class ClusterRenderer
         files.Add(BundleFile.Secret($"{home}/.ssh/id_ed25519", _secrets.ClusterSsh.PrivateKey, _plan.User, _plan.User));
         files.Add(new BundleFile($"{home}/.ssh/id_ed25519.pub", _secrets.ClusterSsh.PublicKey + "\n", 0b110_100_100, _plan.User, _plan.User, false));
         var sshInputs = new List<string> { NodePaths.HostKey };
+        if (node.Role != NodeRole.Worker)
+        {
+            files.Add(BundleFile.Public(SshdRenderer.DropInPath, SshdRenderer.RenderDropIn(readsManagedKeys: node.Role == NodeRole.Master)));
+            sshInputs.Add(SshdRenderer.DropInPath);
+        }
         if (node.Role == NodeRole.Master)
         {
-            files.Add(BundleFile.Public("/etc/ssh/sshd_config.d/gridspan.conf", StorageRenderer.RenderSshdDropIn()));
             files.Add(BundleFile.Public("/etc/ssh/authorized_keys.d/root", StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
-            sshInputs.Add("/etc/ssh/sshd_config.d/gridspan.conf");
             packages.Add("openssh-sftp-server");
         }
         services.Add(new BundleService("ssh.service", [.. sshInputs]));
@@ -183,6 +186,7 @@ public sealed class ClusterRenderer
                 files.Add(BundleFile.Public(NodePaths.ResumeHook, ElasticHooksRenderer.Render("ResumeProgram", "resume"), Executable));
                 files.Add(BundleFile.Public(NodePaths.SuspendHook, ElasticHooksRenderer.Render("SuspendProgram", "suspend"), Executable));
                 files.Add(BundleFile.Public(NodePaths.ResumeFailHook, ElasticHooksRenderer.Render("ResumeFailProgram", "fail"), Executable));
+                files.Add(BundleFile.Public(NodePaths.PrologSlurmctld, ElasticHooksRenderer.RenderPrologSlurmctld(_plan.Slurm.ResumeTimeout), Executable));
             }
             if (options.Runtime == NodeRuntime.VirtualMachine)
             {

@@ -24,6 +24,7 @@ public static class NodePaths
     public const string ResumeHook = "/usr/local/libexec/gridspan/slurm-resume";
     public const string SuspendHook = "/usr/local/libexec/gridspan/slurm-suspend";
     public const string ResumeFailHook = "/usr/local/libexec/gridspan/slurm-resume-fail";
+    public const string PrologSlurmctld = "/usr/local/libexec/gridspan/slurmctld-prolog";
 
     /// <summary>Where `create` installs the self-contained gridspan binary on the master (issue 5).</summary>
     public const string GridSpanBinary = "/usr/local/bin/gridspan";

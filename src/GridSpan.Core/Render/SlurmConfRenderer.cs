@@ -77,7 +77,9 @@ public static class SlurmConfRenderer
                 .Line("SuspendRate=0")
                 .Line($"ResumeProgram={NodePaths.ResumeHook}")
                 .Line($"SuspendProgram={NodePaths.SuspendHook}")
-                .Line($"ResumeFailProgram={NodePaths.ResumeFailHook}");
+                .Line($"ResumeFailProgram={NodePaths.ResumeFailHook}")
+                .Line("# Holds a job until its powering-up nodes registered, then Slurm launches it at once.")
+                .Line($"PrologSlurmctld={NodePaths.PrologSlurmctld}");
             if (slurm.StaticNodes.Length > 0)
             {
                 text.Line("# Always-on nodes are never powered down.")

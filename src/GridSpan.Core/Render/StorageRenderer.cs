@@ -26,16 +26,10 @@ public static class StorageRenderer
         return text.ToString();
     }
 
-    /// <summary>Lets the storage key in as root on the master, for SFTP only (see <see cref="RenderSshdDropIn"/>).</summary>
+    /// <summary>Lets the storage key in as root on the master, for SFTP only (see <see cref="SshdRenderer.RenderDropIn"/>).</summary>
     public static string RenderStorageAuthorizedKeys(string storagePublicKey) => new TextLines()
         .Line("# Rendered by GridSpan: nodes without an NFS client mount the shares over SFTP with this key, and can do nothing else with it.")
         .Line($"restrict,command=\"{SftpServer}\" {storagePublicKey}")
-        .ToString();
-
-    /// <summary>sshd also reads /etc/ssh/authorized_keys.d/&lt;user&gt;, where GridSpan keeps keys it manages apart from the user's own.</summary>
-    public static string RenderSshdDropIn() => new TextLines()
-        .Line("# Rendered by GridSpan.")
-        .Line("AuthorizedKeysFile .ssh/authorized_keys .ssh/authorized_keys2 /etc/ssh/authorized_keys.d/%u")
         .ToString();
 
     /// <summary>The systemd unit name of a mount point, as `systemd-escape --path --suffix=mount` gives it.</summary>

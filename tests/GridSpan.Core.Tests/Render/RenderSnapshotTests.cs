@@ -121,6 +121,10 @@ public sealed class RenderSnapshotTests
     public void Elastic_hook() => Snapshot.Match("elastic/slurm-resume",
         File(Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-master"), NodePaths.ResumeHook));
 
+    [Fact]
+    public void Slurmctld_prolog() => Snapshot.Match("elastic/slurmctld-prolog",
+        File(Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-master"), NodePaths.PrologSlurmctld));
+
     [Theory]
     [InlineData("demo-master", "container")]
     [InlineData("demo-hamburg-gw", "container")]
