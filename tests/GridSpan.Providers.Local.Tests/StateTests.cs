@@ -26,6 +26,24 @@ public sealed class StateTests
     }
 
     [Fact]
+    public async Task A_port_created_again_for_the_same_address_keeps_its_mac_and_ports_of_one_network_never_share_one()
+    {
+        await using var test = await LocalTestCloud.CreateAsync();
+        var network = await test.Cloud.CreateNetworkAsync("site", "c-mac", IPNetwork.Parse("10.82.0.0/24"), 1500, CancellationToken.None);
+        var address = IPAddress.Parse("10.82.0.20");
+        var first = await test.Cloud.CreatePortAsync("node", "c-mac", network.Id, address, [], [], CancellationToken.None);
+        await test.Cloud.DeleteAsync(Provision.ResourceKind.Port, first.Id, CancellationToken.None);
+
+        var again = await test.Cloud.CreatePortAsync("node", "c-mac", network.Id, address, [], [], CancellationToken.None);
+        var others = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            test.Cloud.CreatePortAsync($"p{i}", "c-mac", network.Id, null, [], [], CancellationToken.None)));
+
+        Assert.NotEqual(first.Id, again.Id);
+        Assert.Equal(first.Mac, again.Mac);
+        Assert.Equal(21, others.Append(again).Select(p => p.Mac).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Deleting_by_tag_removes_the_clusters_servers_ports_networks_and_groups_and_nothing_of_another_cluster()
     {
         await using var test = await LocalTestCloud.CreateAsync();

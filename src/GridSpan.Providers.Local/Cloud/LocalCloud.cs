@@ -298,7 +298,10 @@ public sealed class LocalCloud
                     ?? throw Refused(name, $"network {network.Name} ({cidr}) has no free address left");
             }
             var id = Names.NewId();
-            var mac = "02:" + string.Join(':', Convert.FromHexString(id[..8]).Select(b => b.ToString("x2", CultureInfo.InvariantCulture))) + ":01";
+            // The MAC follows the address: an on-demand node started again gets a new port with its old
+            // address, and a new MAC would leave its neighbours sending to the old one until their ARP
+            // entry failed (about 9 s). Unique within the network, as the address is.
+            var mac = "02:00:" + string.Join(':', IPAddress.Parse(address).GetAddressBytes().Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
             var port = new PortRecord(id, name, clusterId, networkId, address, mac, groups, allowed.Select(a => a.ToString()).ToList(), null);
             state.Ports.Add(port);
             return port;
