@@ -250,7 +250,7 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         // converging is idempotent, so a failed attempt is retried before the node is given up.
         for (var attempt = 1; ; attempt++)
         {
-            var result = await configurator.ConfigureAsync([new NodeAssignment(bundle, target)], null, cancellationToken).ConfigureAwait(false);
+            var result = await configurator.ConfigureAsync([new NodeAssignment(bundle, target)], new ConvergeStepLog(cluster.Log), cancellationToken).ConfigureAwait(false);
             if (result.Succeeded || attempt == ConvergeAttempts)
             {
                 result.EnsureSuccess();

@@ -12,7 +12,7 @@ internal sealed class FakeSystemd
         #!/bin/sh
         state="${0%/bin/systemctl}/state"
         verb=$1; shift
-        if [ "$1" = --quiet ]; then shift; fi
+        while [ "$1" = --quiet ] || [ "$1" = --no-reload ]; do shift; done
         echo "$verb $*" >> "$state/calls"
         if [ "$verb" = --no-pager ]; then verb=$1; shift; fi
         case "$verb" in
