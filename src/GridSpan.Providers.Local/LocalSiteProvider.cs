@@ -70,14 +70,22 @@ public sealed class LocalSiteProvider(LocalCloud cloud, string siteName) : ISite
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>
-    /// The files a cluster's master needs to call this cloud for on-demand nodes (path → content; a secret:
-    /// write 0600, to the master only). With them, the `local` provider on the master talks to the API.
+    /// The local cloud's API address and a token limited to this cluster (a secret: 0600, the master
+    /// only). With them, the `local` provider on the master talks to the API. The token is kept in the
+    /// cloud's state, so every create hands out the same one until terminate revokes it.
     /// </summary>
-    public IReadOnlyDictionary<string, string> CredentialFilesForMaster() =>
-        new Dictionary<string, string>
+    public Task<IReadOnlyDictionary<string, string>> MasterCredentialsAsync(
+        string clusterId, IReadOnlyDictionary<string, string> issuedBefore, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>
         {
-            [Api.LocalApiCredentials.DefaultPath] = System.Text.Json.JsonSerializer.Serialize(Cloud.ApiCredentials(), Api.ApiServer.JsonOptions),
-        };
+            [Api.LocalApiCredentials.DefaultPath] = System.Text.Json.JsonSerializer.Serialize(Cloud.ApiCredentials(clusterId), Api.ApiServer.JsonOptions),
+        });
+
+    public Task RevokeMasterCredentialsAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        Cloud.ClusterTokens.Revoke(clusterId);
+        return Task.CompletedTask;
+    }
 
     private static PortInfo ToInfo(PortRecord port) =>
         new(port.Id, port.Name, IPAddress.Parse(port.Address), port.Mac, [.. port.AllowedAddressPairs.Select(IPNetwork.Parse)]);

@@ -92,7 +92,8 @@ public sealed class ApiTests
         Assert.Equal("master", ssh.StandardOutput.Trim());
 
         // What the configurator would put on the master, read back the way the provider on the master reads it.
-        var (path, content) = sites.Provider.CredentialFilesForMaster().Single();
+        var (path, content) = (await sites.Provider.MasterCredentialsAsync("c-elastic", new Dictionary<string, string>(), CancellationToken.None)).Single();
+        Assert.Equal(content, (await sites.Provider.MasterCredentialsAsync("c-elastic", new Dictionary<string, string> { [path] = content }, CancellationToken.None))[path]);
         Assert.Equal("/etc/gridspan/local-cloud-api.json", path);
         var credentialsFile = Path.Combine(test.Directory, "local-cloud-api.json");
         await File.WriteAllTextAsync(credentialsFile, content);
@@ -136,6 +137,25 @@ public sealed class ApiTests
         var refused = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
             api.CreatePortAsync(new Provision.PortRequest("w2", "c-elastic", "no-such-network", null, [], []), none));
         Assert.Equal("site 'site': the local cloud API refused the request (404): there is no network 'no-such-network' in the local cloud", refused.Message);
+
+        // The master's token acts on its own cluster only: another cluster's resources are neither listed,
+        // nor used, nor deleted, and naming another cluster is refused.
+        var other = new Sites(test, "c-other");
+        var otherSite = await other.NetworkAsync("other", "10.75.0.0/24", 1500);
+        var otherPort = await other.Provider.CreatePortAsync(new Provision.PortRequest("o1", "c-other", otherSite.Id, null, [], []), none);
+        var foreign = await Assert.ThrowsAsync<Common.GridSpanException>(() => api.ListAsync("c-other", none));
+        Assert.Contains("(403): this token belongs to cluster c-elastic and cannot act on cluster c-other", foreign.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<Common.GridSpanException>(() =>
+            api.CreatePortAsync(new Provision.PortRequest("w3", "c-elastic", otherSite.Id, null, [], []), none));
+        var hidden = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
+            api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Port, otherPort.Id, "o1", "c-other"), none));
+        Assert.Contains("(404)", hidden.Message, StringComparison.Ordinal);
+        Assert.Contains(await other.Provider.ListAsync("c-other", none), r => r.Id == otherPort.Id);
+
+        // Terminate revokes the master's token.
+        await sites.Provider.RevokeMasterCredentialsAsync("c-elastic", none);
+        var revoked = await Assert.ThrowsAsync<Common.GridSpanException>(() => api.ListAsync("c-elastic", none));
+        Assert.Contains("(401)", revoked.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -97,8 +97,9 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         var bundles = waves.SelectMany(w => w).ToDictionary(n => n.Name, n => renderer.Render(n.Name).Bundle, StringComparer.Ordinal);
         if (bundles.TryGetValue(plan.Master, out var masterBundle))
         {
-            var credentials = cluster.Providers.Values.SelectMany(p => p.CredentialFilesForMaster())
-                .GroupBy(f => f.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+            var credentials = plan.Nodes.Any(n => n.OnDemand)
+                ? await IssueMasterCredentialsAsync(cluster, cancellationToken).ConfigureAwait(false)
+                : [];
             bundles[plan.Master] = Elastic.MasterKit.AddTo(masterBundle, plan, File.ReadAllText(cluster.Store.SpecCopy(plan.Name)),
                 Elastic.ElasticContext.Of(cluster.State), cluster.Secrets, credentials);
         }
@@ -163,6 +164,26 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         var sibling = plan.Nodes.FirstOrDefault(n => n.Site == node.Site && n.Group == node.Group && probes.ContainsKey(n.Name))
             ?? plan.Nodes.FirstOrDefault(n => n.Site == node.Site && probes.ContainsKey(n.Name));
         return sibling is not null ? NodeProber.OptionsOf(probes[sibling.Name]) : DefaultOptions(plan.Site(node.Site).Provider);
+    }
+
+    /// <summary>
+    /// Each site's credentials for the master (one call per cloud: sites of one cloud share a provider),
+    /// handed back what they issued before, and kept for the next create and for terminate.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> IssueMasterCredentialsAsync(ClusterWorkspace cluster, CancellationToken cancellationToken)
+    {
+        var name = cluster.Plan.Name;
+        var issuedBefore = cluster.Store.LoadMasterCredentials(name);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var provider in cluster.Providers.Values.Distinct())
+        {
+            foreach (var (path, content) in await provider.MasterCredentialsAsync(cluster.State.ClusterId, issuedBefore, cancellationToken).ConfigureAwait(false))
+            {
+                files[path] = content;
+            }
+        }
+        cluster.Store.SaveMasterCredentials(name, files);
+        return files;
     }
 
     private async Task ProbeAsync(ClusterWorkspace cluster, ImmutableDictionary<string, SshTarget> targets, List<List<NodePlan>> waves,

@@ -124,6 +124,29 @@ public sealed class ClusterStateStore(string home)
         return path;
     }
 
+    /// <summary>The sites' credentials last issued for the cluster's master (path on the master → content); empty when none.</summary>
+    public IReadOnlyDictionary<string, string> LoadMasterCredentials(string name)
+    {
+        var path = MasterCredentialsFile(name);
+        return File.Exists(path)
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path), Json) ?? []
+            : new Dictionary<string, string>();
+    }
+
+    /// <summary>Keeps the issued credentials (0600) so the next `create` hands them back to their providers.</summary>
+    public void SaveMasterCredentials(string name, IReadOnlyDictionary<string, string> files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var text = JsonSerializer.Serialize(files.OrderBy(f => f.Key, StringComparer.Ordinal).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal), Json) + "\n";
+        var path = MasterCredentialsFile(name);
+        if (!File.Exists(path) || File.ReadAllText(path) != text)
+        {
+            Write(path, text);
+        }
+    }
+
+    private string MasterCredentialsFile(string name) => Path.Combine(DirectoryOf(name), "master-credentials.json");
+
     /// <summary>Removes the cluster's local state (after its resources are gone).</summary>
     public void Delete(string name)
     {

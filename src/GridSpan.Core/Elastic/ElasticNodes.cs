@@ -380,9 +380,11 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         var reason = Reason(failure.Message);
         try
         {
-            // Powered down first (Slurm stops waiting for it; its job goes back to the queue), then down with the
-            // reason: `sinfo -R` shows it, and `scontrol update state=resume` later makes it idle~, started on the next job.
+            // Powered down first (Slurm stops waiting for it; its job goes back to the queue), then, once the
+            // power-down started (which makes the node idle), down with the reason: `sinfo -R` shows it, and
+            // `scontrol update state=resume` later makes it idle~, started on the next job.
             await cluster.Slurm.UpdateAsync(node.Name, "power_down_force", reason, cancellationToken).ConfigureAwait(false);
+            await cluster.Slurm.WaitPowerDownStartedAsync(node.Name, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
             var down = await cluster.Slurm.UpdateAsync(node.Name, "down", reason, cancellationToken).ConfigureAwait(false);
             cluster.Log.Write("resume", node.Name, $"deleted {Listed(deleted)}; set down in Slurm: {reason}" +
                 (down.Succeeded ? "" : $"; scontrol: {down.StandardError.Trim()}"));

@@ -67,6 +67,30 @@ public sealed class SlurmControl(ICommandRunner runner)
         return SlurmNode.Parse(result.StandardOutput).ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Waits until slurmctld's power thread (it runs every second) has acted on a requested power-down:
+    /// the node is powering down or powered down, no longer only asked to. Until then a state set on the
+    /// node is overwritten when the power-down starts (`idle_on_node_suspend` makes the node idle).
+    /// False when that did not happen within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<bool> WaitPowerDownStartedAsync(string node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if ((await NodesAsync(cancellationToken).ConfigureAwait(false)).TryGetValue(node, out var seen)
+                && !seen.State.Contains("POWER_DOWN") && (seen.PoweredDown || seen.State.Contains("POWERING_DOWN")))
+            {
+                return true;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>`scontrol update nodename=NODE state=STATE [reason=...]`.</summary>
     public Task<CommandResult> UpdateAsync(string node, string state, string? reason, CancellationToken cancellationToken)
     {

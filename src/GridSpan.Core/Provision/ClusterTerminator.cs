@@ -6,8 +6,9 @@ namespace GridSpan.Provision;
 /// <summary>
 /// Deletes every resource tagged with a cluster's id in every site, kind by kind in dependency
 /// order (<see cref="ResourceKind"/>: floating addresses, servers, ports, ..., key pairs), all of a
-/// kind at once, then lists again to prove nothing is left. Works from the clouds alone, so it also
-/// removes what a failed or interrupted create left behind.
+/// kind at once, then lists again to prove nothing is left, and revokes the credentials issued to the
+/// cluster's master. Works from the clouds alone, so it also removes what a failed or interrupted
+/// create left behind.
 /// </summary>
 public sealed class ClusterTerminator
 {
@@ -28,6 +29,10 @@ public sealed class ClusterTerminator
             var found = await ListAsync(clusterId, providers, cancellationToken).ConfigureAwait(false);
             if (found.IsEmpty)
             {
+                foreach (var provider in providers.Values.Distinct())
+                {
+                    await provider.RevokeMasterCredentialsAsync(clusterId, cancellationToken).ConfigureAwait(false);
+                }
                 return [.. deleted];
             }
             if (round == Rounds)

@@ -44,8 +44,20 @@ public interface ISiteProvider : IAsyncDisposable
     Common.ICommandRunner ClientRunner(Common.ICommandRunner inner) => inner;
 
     /// <summary>
-    /// Files (path on the node → content, a secret) that let the cluster's master call this site's cloud by
-    /// itself, scoped to this cluster, for on-demand nodes. None by default.
+    /// Files (path on the master → content, secrets) that let the cluster's master manage the cluster's
+    /// on-demand nodes in this site by itself, with a credential limited to this cluster as far as the
+    /// cloud allows. `create` calls it every time with the files this provider returned before
+    /// (<paramref name="issuedBefore"/>, empty the first time; it may hold other providers' files too):
+    /// a credential that is still valid is returned unchanged, so the master's files change only when
+    /// they must. None by default.
     /// </summary>
-    IReadOnlyDictionary<string, string> CredentialFilesForMaster() => new Dictionary<string, string>();
+    Task<IReadOnlyDictionary<string, string>> MasterCredentialsAsync(
+        string clusterId, IReadOnlyDictionary<string, string> issuedBefore, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+
+    /// <summary>
+    /// Revokes every credential <see cref="MasterCredentialsAsync"/> issued for the cluster; `terminate`
+    /// calls it once the cluster's resources are deleted. Revoking what does not exist is no error.
+    /// </summary>
+    Task RevokeMasterCredentialsAsync(string clusterId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

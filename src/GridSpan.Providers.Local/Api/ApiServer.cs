@@ -58,12 +58,30 @@ public static class ApiServer
         // A change, once accepted, runs to its end even when the client hangs up (a hook killed by
         // Slurm, a timeout): stopping halfway would leave a stopped container with a live record.
         var untilShutdown = app.Lifetime.ApplicationStopping;
+        var clusterTokens = cloud.ClusterTokens;
+        // A cluster's token may name only its cluster, and refer only to that cluster's resources;
+        // another cluster's resource is reported as missing, as if the token's owner could not see it.
+        async Task OwnAsync(HttpContext context, ResourceKind kind, string id)
+        {
+            if (CallerOf(context).Cluster is { } scope && await cloud.ClusterOfAsync(kind, id, context.RequestAborted).ConfigureAwait(false) is { } owner && owner != scope)
+            {
+                throw new ApiRefusal(StatusCodes.Status404NotFound, $"there is no {kind.ToString().ToLowerInvariant()} '{id}' in the local cloud", null);
+            }
+        }
 
         app.Use(async (context, next) =>
         {
             var header = context.Request.Headers.Authorization.ToString();
-            var given = header.StartsWith("Bearer ", StringComparison.Ordinal) ? Encoding.UTF8.GetBytes(header[7..].Trim()) : [];
-            if (!CryptographicOperations.FixedTimeEquals(given, token))
+            var presented = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..].Trim() : "";
+            if (CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), token))
+            {
+                context.Items[CallerKey] = new Caller(null);
+            }
+            else if (presented.Length > 0 && clusterTokens.ClusterOf(presented) is { } cluster)
+            {
+                context.Items[CallerKey] = new Caller(cluster);
+            }
+            else
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 context.Response.Headers.WWWAuthenticate = "Bearer";
@@ -80,6 +98,10 @@ public static class ApiServer
             {
                 await Reply(context, StatusCodes.Status400BadRequest, bad.Message, bad.Fix).ConfigureAwait(false);
             }
+            catch (ApiRefusal refusal)
+            {
+                await Reply(context, refusal.Status, refusal.Message, refusal.Fix).ConfigureAwait(false);
+            }
             catch (GridSpanException refused)
             {
                 var status = refused.Message.Contains("there is no ", StringComparison.Ordinal) ? StatusCodes.Status404NotFound
@@ -94,7 +116,7 @@ public static class ApiServer
         app.MapPost("/v1/networks", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateNetworkBody>(context).ConfigureAwait(false);
-            var network = await cloud.CreateNetworkAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+            var network = await cloud.CreateNetworkAsync(Required(body.Name, "name"), Allow(context, Required(body.ClusterId, "clusterId")),
                 ParseNetwork(Required(body.Cidr, "cidr"), "cidr"), body.Mtu ?? 1500, untilShutdown).ConfigureAwait(false);
             return Results.Json(new NetworkView(network.Id, network.Name, network.Cidr, network.Mtu), Json, statusCode: StatusCodes.Status201Created);
         });
@@ -106,21 +128,28 @@ public static class ApiServer
                     ? protocol
                     : throw new BadRequestException($"'rules.protocol': '{rule.Protocol}' is not tcp, udp, icmp or any", null),
                 rule.PortMin ?? 0, rule.PortMax ?? rule.PortMin ?? 0, ParseNetwork(rule.Source ?? "0.0.0.0/0", "rules.source"))).ToList();
-            var group = await cloud.CreateSecurityGroupAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), rules,
+            var group = await cloud.CreateSecurityGroupAsync(Required(body.Name, "name"), Allow(context, Required(body.ClusterId, "clusterId")), rules,
                 untilShutdown).ConfigureAwait(false);
             return Results.Json(new NamedView(group.Id, group.Name), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPost("/v1/key-pairs", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateKeyPairBody>(context).ConfigureAwait(false);
-            var pair = await cloud.CreateKeyPairAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+            var pair = await cloud.CreateKeyPairAsync(Required(body.Name, "name"), Allow(context, Required(body.ClusterId, "clusterId")),
                 Required(body.PublicKey, "publicKey"), untilShutdown).ConfigureAwait(false);
             return Results.Json(new NamedView(pair.Id, pair.Name), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapPost("/v1/ports", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreatePortBody>(context).ConfigureAwait(false);
-            var port = await cloud.CreatePortAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"), Required(body.NetworkId, "networkId"),
+            var name = Required(body.Name, "name");
+            var cluster = Allow(context, Required(body.ClusterId, "clusterId"));
+            await OwnAsync(context, ResourceKind.Network, Required(body.NetworkId, "networkId")).ConfigureAwait(false);
+            foreach (var group in body.SecurityGroupIds ?? [])
+            {
+                await OwnAsync(context, ResourceKind.SecurityGroup, group).ConfigureAwait(false);
+            }
+            var port = await cloud.CreatePortAsync(name, cluster, Required(body.NetworkId, "networkId"),
                 body.FixedAddress is null ? null : ParseAddress(body.FixedAddress, "fixedAddress"),
                 body.SecurityGroupIds ?? [], (body.AllowedAddressPairs ?? []).Select(p => ParseNetwork(p, "allowedAddressPairs")),
                 untilShutdown).ConfigureAwait(false);
@@ -128,6 +157,7 @@ public static class ApiServer
         });
         app.MapPut("/v1/ports/{id}/allowed-address-pairs", async (HttpContext context, string id) =>
         {
+            await OwnAsync(context, ResourceKind.Port, id).ConfigureAwait(false);
             var body = await ReadAsync<AllowedAddressPairsBody>(context).ConfigureAwait(false);
             var pairs = Required(body.AllowedAddressPairs, "allowedAddressPairs").Select(p => ParseNetwork(p, "allowedAddressPairs"));
             return Results.Json(View(await cloud.SetAllowedAddressPairsAsync(id, pairs, untilShutdown).ConfigureAwait(false)), Json);
@@ -135,20 +165,29 @@ public static class ApiServer
         app.MapPost("/v1/servers", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateServerBody>(context).ConfigureAwait(false);
-            var server = await cloud.CreateServerAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+            var name = Required(body.Name, "name");
+            var cluster = Allow(context, Required(body.ClusterId, "clusterId"));
+            await OwnAsync(context, ResourceKind.Port, Required(body.PortId, "portId")).ConfigureAwait(false);
+            var server = await cloud.CreateServerAsync(name, cluster,
                 Required(body.Image, "image"), Required(body.Flavor, "flavor"), Required(body.PortId, "portId"),
                 Required(body.KeyPairName, "keyPairName"), body.UserData, body.Metadata ?? [], untilShutdown).ConfigureAwait(false);
             var info = await cloud.DescribeServerAsync(server.Id, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(View(info!), Json, statusCode: StatusCodes.Status201Created);
         });
         app.MapGet("/v1/servers/{id}", async (HttpContext context, string id) =>
-            await cloud.DescribeServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
+        {
+            await OwnAsync(context, ResourceKind.Server, id).ConfigureAwait(false);
+            return await cloud.DescribeServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
                 ? Results.Json(View(server), Json)
-                : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound));
+                : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound);
+        });
         app.MapPost("/v1/floating-ips", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateFloatingIpBody>(context).ConfigureAwait(false);
-            var floating = await cloud.CreateFloatingIpAsync(Required(body.Name, "name"), Required(body.ClusterId, "clusterId"),
+            var name = Required(body.Name, "name");
+            var cluster = Allow(context, Required(body.ClusterId, "clusterId"));
+            await OwnAsync(context, ResourceKind.Port, Required(body.PortId, "portId")).ConfigureAwait(false);
+            var floating = await cloud.CreateFloatingIpAsync(name, cluster,
                 Required(body.PortId, "portId"), untilShutdown).ConfigureAwait(false);
             return Results.Json(new FloatingIpView(floating.Id, floating.Address, floating.PortId), Json, statusCode: StatusCodes.Status201Created);
         });
@@ -159,7 +198,7 @@ public static class ApiServer
             {
                 throw new BadRequestException("the query parameter 'cluster' is missing", "ask for /v1/resources?cluster=<cluster id>");
             }
-            var resources = await cloud.ListAsync(cluster, context.RequestAborted).ConfigureAwait(false);
+            var resources = await cloud.ListAsync(Allow(context, cluster), context.RequestAborted).ConfigureAwait(false);
             return Results.Json(resources.Select(r => new ResourceView(r.Kind, r.Id, r.Name, r.ClusterId)).ToList(), Json);
         });
         app.MapDelete("/v1/resources/{kind}/{id}", async (HttpContext context, string kind, string id) =>
@@ -168,6 +207,7 @@ public static class ApiServer
             {
                 throw new BadRequestException($"'{kind}' is not a kind of resource", $"use one of {string.Join(", ", Enum.GetNames<ResourceKind>())}");
             }
+            await OwnAsync(context, parsed, id).ConfigureAwait(false);
             await cloud.DeleteAsync(parsed, id, untilShutdown).ConfigureAwait(false);
             return Results.NoContent();
         });
@@ -216,5 +256,30 @@ public static class ApiServer
     private sealed class BadRequestException(string message, string? fix) : Exception(message)
     {
         public string? Fix { get; } = fix;
+    }
+
+    private sealed class ApiRefusal(int status, string message, string? fix) : Exception(message)
+    {
+        public int Status { get; } = status;
+
+        public string? Fix { get; } = fix;
+    }
+
+    private const string CallerKey = "gridspan.caller";
+
+    /// <summary>Who called: the machine's own token (every cluster) or a cluster's token (that cluster only).</summary>
+    private sealed record Caller(string? Cluster);
+
+    private static Caller CallerOf(HttpContext context) => (Caller)context.Items[CallerKey]!;
+
+    /// <summary>The cluster a request names, checked against the caller's token.</summary>
+    private static string Allow(HttpContext context, string clusterId)
+    {
+        if (CallerOf(context).Cluster is { } scope && scope != clusterId)
+        {
+            throw new ApiRefusal(StatusCodes.Status403Forbidden, $"this token belongs to cluster {scope} and cannot act on cluster {clusterId}",
+                "use the token of that cluster's master, or the local cloud's own token on the host");
+        }
+        return clusterId;
     }
 }

@@ -44,8 +44,11 @@ public sealed class LocalCloud
 
     public Uri ApiUri => new($"http://{Options.ApiAddress}:{Options.ApiPort}/");
 
-    /// <summary>What a cluster's master needs to call the API (a secret: write it 0600, to the master only).</summary>
-    public Api.LocalApiCredentials ApiCredentials() => new(ApiUri, File.ReadAllText(TokenPath).Trim());
+    /// <summary>Tokens that let a cluster's master act on its own cluster only.</summary>
+    public Api.ClusterTokens ClusterTokens => new(Path.Combine(Options.StateDirectory, "api-tokens"));
+
+    /// <summary>What a cluster's master needs to call the API for its cluster (a secret: write it 0600, to the master only).</summary>
+    public Api.LocalApiCredentials ApiCredentials(string clusterId) => new(ApiUri, ClusterTokens.Issue(clusterId));
 
     // ---------------------------------------------------------------- host and world
 
@@ -557,6 +560,13 @@ public sealed class LocalCloud
     {
         var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
         return [.. Resources(state).Where(r => r.ClusterId == clusterId)];
+    }
+
+    /// <summary>The cluster a resource belongs to, or null when there is no such resource.</summary>
+    public async Task<string?> ClusterOfAsync(ResourceKind kind, string id, CancellationToken cancellationToken)
+    {
+        var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return Resources(state).FirstOrDefault(r => r.Kind == kind && r.Id == id)?.ClusterId;
     }
 
     public static IEnumerable<CloudResource> Resources(CloudState state) =>
