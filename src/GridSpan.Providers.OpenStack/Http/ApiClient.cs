@@ -139,6 +139,7 @@ internal sealed class ApiClient : IDisposable
                 "ask the cloud's operators for more quota, or make the cluster smaller",
             HttpStatusCode.Conflict when ApiFault.NeutronType(body) == "OverQuota" =>
                 "ask the cloud's operators for more quota, or make the cluster smaller",
+            HttpStatusCode.Forbidden when request.ForbiddenFix is not null => request.ForbiddenFix,
             HttpStatusCode.Forbidden => "your role in this project does not allow this; ask the cloud's operators",
             _ => null,
         };
