@@ -75,6 +75,18 @@ internal sealed class FakeKeystone : HttpMessageHandler
         var credentials = $"/v3/users/{UserId}/application_credentials";
         if (method == HttpMethod.Post && path == "/v3/auth/tokens")
         {
+            if (JsonNode.Parse(body!)!["auth"]!["identity"]!["application_credential"] is { } presented)
+            {
+                var id = presented["id"]!.GetValue<string>();
+                if (!_credentials.TryGetValue(id, out var known))
+                {
+                    return Json(HttpStatusCode.NotFound, new JsonObject { ["error"] = new JsonObject { ["message"] = $"Could not find Application Credential: {id}." } });
+                }
+                if (known.Secret != presented["secret"]!.GetValue<string>())
+                {
+                    return Json(HttpStatusCode.Unauthorized, new JsonObject { ["error"] = new JsonObject { ["message"] = "The request you have made requires authentication." } });
+                }
+            }
             var response = Json(HttpStatusCode.Created, Token());
             response.Headers.Add("X-Subject-Token", "token-" + Guid.NewGuid().ToString("N"));
             return response;

@@ -186,6 +186,35 @@ public sealed class MasterCredentialsTests
     }
 
     [Fact]
+    public async Task The_issued_file_logs_in_with_the_application_credential_alone_until_it_is_revoked()
+    {
+        var keystone = new FakeKeystone();
+        await using var workstation = Provider(keystone);
+        var files = await workstation.MasterCredentialsAsync(ClusterId, Nothing, CancellationToken.None);
+        var master = CloudsFile.Parse("research", MasterFile, files[MasterFile], null);
+        keystone.Requests.Clear();
+        await using (var onTheMaster = Provider(keystone, cloud: master))
+        {
+            var session = await onTheMaster.SessionAsync();
+            Assert.Equal(FakeKeystone.ProjectId, session.ProjectId);
+        }
+        var login = Assert.Single(keystone.Requests);
+        var auth = JsonDocument.Parse(login.Body!).RootElement.GetProperty("auth");
+        Assert.Equal("/v3/auth/tokens", login.Path);
+        Assert.Equal("[\"application_credential\"]", auth.GetProperty("identity").GetProperty("methods").GetRawText());
+        Assert.Equal(master.Credentials.ApplicationCredentialId, auth.GetProperty("identity").GetProperty("application_credential").GetProperty("id").GetString());
+        Assert.False(auth.TryGetProperty("scope", out _)); // the credential's token comes scoped to its project
+
+        await workstation.RevokeMasterCredentialsAsync(ClusterId, CancellationToken.None);
+        await using var revoked = Provider(keystone, cloud: master);
+        var failure = await Assert.ThrowsAsync<GridSpanException>(() => revoked.SessionAsync());
+
+        Assert.Contains($"Keystone refused to authenticate as application credential {master.Credentials.ApplicationCredentialId} (secret hidden)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("deleted or revoked", failure.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain(master.Credentials.ApplicationCredentialSecret!, failure.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unverified_cloud_stays_unverified_on_the_master()
     {
         var keystone = new FakeKeystone();
