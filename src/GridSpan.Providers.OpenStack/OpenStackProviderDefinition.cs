@@ -11,6 +11,7 @@ namespace GridSpan.Providers.OpenStack;
 public sealed class OpenStackProviderDefinition : IProviderDefinition
 {
     private readonly Clouds.CloudsFileLocator _locator;
+    private readonly Master.IssuedMasterCredentials _issued = new();
 
     public OpenStackProviderDefinition()
         : this(Clouds.CloudsFileLocator.Default)
@@ -112,6 +113,6 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
     public ISiteProvider Connect(SiteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return OpenStackSiteProvider.Connect(connection, _locator);
+        return OpenStackSiteProvider.Connect(connection, _locator, _issued);
     }
 }

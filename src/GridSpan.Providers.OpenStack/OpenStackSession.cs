@@ -7,7 +7,7 @@ using GridSpan.Providers.OpenStack.Networking;
 
 namespace GridSpan.Providers.OpenStack;
 
-/// <summary>An authenticated connection to one cloud entry: the token, and a typed client per service from the catalog.</summary>
+/// <summary>An authenticated connection to one cloud entry: the token, and a typed client per service (from the catalog; Keystone at auth_url).</summary>
 internal sealed class OpenStackSession : IDisposable
 {
     private readonly ApiClient _api;
@@ -15,6 +15,7 @@ internal sealed class OpenStackSession : IDisposable
 
     private OpenStackSession(CloudConfig cloud, ApiClient api, KeystoneSession keystone, NovaClient nova, NeutronClient neutron, GlanceClient glance)
     {
+        Keystone = new KeystoneClient(api, KeystoneClient.IdentityUrl(cloud.AuthUrl));
         Cloud = cloud;
         _api = api;
         _keystone = keystone;
@@ -24,6 +25,8 @@ internal sealed class OpenStackSession : IDisposable
     }
 
     public CloudConfig Cloud { get; }
+
+    public KeystoneClient Keystone { get; }
 
     public NovaClient Nova { get; }
 

@@ -8,6 +8,7 @@ using GridSpan.Providers.OpenStack.Clouds;
 using GridSpan.Providers.OpenStack.Compute;
 using GridSpan.Providers.OpenStack.Http;
 using GridSpan.Providers.OpenStack.Images;
+using GridSpan.Providers.OpenStack.Master;
 using GridSpan.Providers.OpenStack.Networking;
 using GridSpan.Providers.OpenStack.Selection;
 using GridSpan.Providers.OpenStack.Settings;
@@ -27,6 +28,7 @@ public sealed class OpenStackSiteProvider : ISiteProvider
     private readonly string _site;
     private readonly OpenStackSiteSettings _settings;
     private readonly Lazy<Task<OpenStackSession>> _session;
+    private readonly MasterCredentialIssuer _masterCredentials;
     private readonly SemaphoreSlim _cacheLock = new(1, 1);
     private ImmutableArray<GlanceImage>? _images;
     private ImmutableArray<NovaFlavor>? _flavors;
@@ -34,22 +36,24 @@ public sealed class OpenStackSiteProvider : ISiteProvider
     private NeutronResource? _externalNetwork;
     private bool _externalNetworkResolved;
 
-    internal OpenStackSiteProvider(string site, OpenStackSiteSettings settings, CloudConfig cloud, HttpMessageHandler? handler, RetrySettings retry)
+    internal OpenStackSiteProvider(string site, OpenStackSiteSettings settings, CloudConfig cloud, HttpMessageHandler? handler, RetrySettings retry,
+        IssuedMasterCredentials? issued = null)
     {
         _site = site;
         _settings = settings;
+        _masterCredentials = new MasterCredentialIssuer(issued ?? new IssuedMasterCredentials());
         _session = new Lazy<Task<OpenStackSession>>(() => OpenStackSession.OpenAsync(site, cloud, handler, retry, CancellationToken.None));
     }
 
     /// <summary>How long <see cref="DeleteAsync"/> waits for a server to disappear.</summary>
     public TimeSpan ServerDeleteTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    internal static OpenStackSiteProvider Connect(SiteConnection connection, CloudsFileLocator locator)
+    internal static OpenStackSiteProvider Connect(SiteConnection connection, CloudsFileLocator locator, IssuedMasterCredentials issued)
     {
         var settings = connection.Site.Settings as OpenStackSiteSettings
             ?? throw new ArgumentException($"site '{connection.Site.Name}' is not an OpenStack site", nameof(connection));
         var cloud = CloudsFile.Load(locator, settings.Cloud);
-        return new OpenStackSiteProvider(connection.Site.Name, settings, cloud, null, RetrySettings.Default);
+        return new OpenStackSiteProvider(connection.Site.Name, settings, cloud, null, RetrySettings.Default, issued);
     }
 
     /// <summary>Connects to a cloud entry directly (tests, benchmarks, `check`).</summary>
@@ -532,6 +536,26 @@ public sealed class OpenStackSiteProvider : ISiteProvider
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 2000));
         }
+    }
+
+    /// <summary>
+    /// A clouds.yaml for the master (/etc/gridspan/openstack/&lt;entry&gt;.yaml) with an application
+    /// credential of this site's project, named after the cluster: the one issued before while Keystone
+    /// still has it (the same text), else a new one. Sites of one entry share the file and the credential.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> MasterCredentialsAsync(
+        string clusterId, IReadOnlyDictionary<string, string> issuedBefore, CancellationToken cancellationToken)
+    {
+        var session = await _session.Value.ConfigureAwait(false);
+        var (path, content) = await _masterCredentials.IssueAsync(session, clusterId, issuedBefore, cancellationToken).ConfigureAwait(false);
+        return new Dictionary<string, string>(StringComparer.Ordinal) { [path] = content };
+    }
+
+    /// <summary>Deletes the cluster's application credential of this site's entry; none is fine.</summary>
+    public async Task RevokeMasterCredentialsAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        var session = await _session.Value.ConfigureAwait(false);
+        await _masterCredentials.RevokeAsync(session, clusterId, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

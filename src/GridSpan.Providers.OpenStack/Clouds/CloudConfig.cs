@@ -70,5 +70,7 @@ public sealed class CloudCredentials
 
     internal string? ApplicationCredentialSecret { get; init; }
 
-    public override string ToString() => $"user {Username ?? UserId ?? ApplicationCredentialId ?? ApplicationCredentialName ?? "?"} (secrets hidden)";
+    public override string ToString() => ApplicationCredentialSecret is not null
+        ? $"application credential {ApplicationCredentialId ?? ApplicationCredentialName} (secret hidden)"
+        : $"user {Username ?? UserId ?? "?"} (secrets hidden)";
 }

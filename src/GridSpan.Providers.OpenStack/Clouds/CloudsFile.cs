@@ -11,6 +11,10 @@ public static class CloudsFile
     public static CloudConfig Load(CloudsFileLocator locator, string cloudName)
     {
         ArgumentNullException.ThrowIfNull(locator);
+        if (locator.FindMasterFile(cloudName) is { } issued)
+        {
+            return Parse(cloudName, issued, File.ReadAllText(issued), null);
+        }
         var cloudsPath = locator.FindClouds() ?? throw GridSpanException.InvalidConfig(
             $"no clouds.yaml found for cloud '{cloudName}' (looked at {string.Join(", ", locator.CloudsCandidates())})",
             "download clouds.yaml from your cloud's dashboard (API Access) and put it in ~/.config/openstack/, or set OS_CLIENT_CONFIG_FILE");

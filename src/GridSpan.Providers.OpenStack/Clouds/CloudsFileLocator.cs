@@ -5,9 +5,16 @@ namespace GridSpan.Providers.OpenStack.Clouds;
 /// OS_CLIENT_CONFIG_FILE (OS_CLIENT_SECURE_FILE), then the current directory,
 /// ~/.config/openstack/ and /etc/openstack/. The first file found wins (files are not merged,
 /// as in openstacksdk); secure.yaml is merged into it entry by entry.
+/// On a cluster's master, the entry's own file that GridSpan wrote there
+/// (<paramref name="masterDirectory"/>/&lt;entry&gt;.yaml, an application credential) comes before
+/// all but OS_CLIENT_CONFIG_FILE.
 /// </summary>
-public sealed class CloudsFileLocator(Func<string, string?> environment, string currentDirectory, string homeDirectory)
+public sealed class CloudsFileLocator(Func<string, string?> environment, string currentDirectory, string homeDirectory,
+    string masterDirectory = CloudsFileLocator.MasterDirectory)
 {
+    /// <summary>Where a cluster's master keeps the clouds.yaml files GridSpan issued it, one per entry.</summary>
+    public const string MasterDirectory = "/etc/gridspan/openstack";
+
     public static CloudsFileLocator Default { get; } = new(
         Environment.GetEnvironmentVariable,
         Environment.CurrentDirectory,
@@ -20,6 +27,12 @@ public sealed class CloudsFileLocator(Func<string, string?> environment, string 
     public string? FindClouds() => CloudsCandidates().FirstOrDefault(File.Exists);
 
     public string? FindSecure() => SecureCandidates().FirstOrDefault(File.Exists);
+
+    /// <summary>The master's file for the entry, when it exists and OS_CLIENT_CONFIG_FILE does not say otherwise.</summary>
+    public string? FindMasterFile(string cloudName) =>
+        environment("OS_CLIENT_CONFIG_FILE") is not { Length: > 0 } && Master.MasterCloudsFile.PathFor(cloudName, masterDirectory) is var path && File.Exists(path)
+            ? path
+            : null;
 
     private List<string> Candidates(string variable, string stem)
     {

@@ -135,10 +135,14 @@ internal sealed class ApiClient : IDisposable
         var fix = status switch
         {
             HttpStatusCode.Unauthorized => "check the credentials of this cloud in clouds.yaml/secure.yaml; they may have expired",
+            // Keystone answers 404 for an application credential that was deleted (as terminate revokes a master's).
+            HttpStatusCode.NotFound when request.Anonymous =>
+                "check the credentials of this cloud in clouds.yaml/secure.yaml; they may have been deleted or revoked",
             HttpStatusCode.Forbidden when fault.Contains("quota", StringComparison.OrdinalIgnoreCase) =>
                 "ask the cloud's operators for more quota, or make the cluster smaller",
             HttpStatusCode.Conflict when ApiFault.NeutronType(body) == "OverQuota" =>
                 "ask the cloud's operators for more quota, or make the cluster smaller",
+            HttpStatusCode.Forbidden when request.ForbiddenFix is not null => request.ForbiddenFix,
             HttpStatusCode.Forbidden => "your role in this project does not allow this; ask the cloud's operators",
             _ => null,
         };

@@ -14,6 +14,9 @@ internal sealed record ApiRequest(string Service, HttpMethod Method, Uri Url, st
     /// <summary>When true a 404 answers null instead of failing (gets and deletes of things that may be gone).</summary>
     public bool NotFoundIsNull { get; init; }
 
+    /// <summary>What to do about a 403 when the general advice (ask for another role) does not fit.</summary>
+    public string? ForbiddenFix { get; init; }
+
     /// <summary>When true no token is sent (the token request itself).</summary>
     public bool Anonymous { get; init; }
 

@@ -69,15 +69,7 @@ internal sealed class KeystoneSession : IDisposable
 
     public void Dispose() => _lock.Dispose();
 
-    internal static Uri TokensUrl(Uri authUrl)
-    {
-        var text = authUrl.ToString().TrimEnd('/');
-        if (!text.EndsWith("/v3", StringComparison.Ordinal))
-        {
-            text += "/v3";
-        }
-        return new Uri(text + "/auth/tokens");
-    }
+    internal static Uri TokensUrl(Uri authUrl) => new(KeystoneClient.IdentityUrl(authUrl) + "/auth/tokens");
 
     internal static JsonObject AuthBody(CloudConfig cloud)
     {
