@@ -167,15 +167,16 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     }
 
     /// <summary>
-    /// Each site's credentials for the master (one call per cloud: sites of one cloud share a provider),
-    /// handed back what they issued before, and kept for the next create and for terminate.
+    /// The credentials for the master of each site with on-demand nodes (no other site's: the master
+    /// never acts there), handed back what they issued before, and kept for the next create.
     /// </summary>
     private static async Task<Dictionary<string, string>> IssueMasterCredentialsAsync(ClusterWorkspace cluster, CancellationToken cancellationToken)
     {
         var name = cluster.Plan.Name;
         var issuedBefore = cluster.Store.LoadMasterCredentials(name);
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var provider in cluster.Providers.Values.Distinct())
+        var sites = cluster.Plan.Nodes.Where(n => n.OnDemand).Select(n => n.Site).ToHashSet(StringComparer.Ordinal);
+        foreach (var provider in cluster.Providers.Where(p => sites.Contains(p.Key)).Select(p => p.Value))
         {
             foreach (var (path, content) in await provider.MasterCredentialsAsync(cluster.State.ClusterId, issuedBefore, cancellationToken).ConfigureAwait(false))
             {
