@@ -147,6 +147,10 @@ public sealed class ApiTests
         Assert.Contains("(403): this token belongs to cluster c-elastic and cannot act on cluster c-other", foreign.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<Common.GridSpanException>(() =>
             api.CreatePortAsync(new Provision.PortRequest("w3", "c-elastic", otherSite.Id, null, [], []), none));
+        var otherGroup = await other.GroupAsync("ssh", Sites.Tcp(22));
+        var foreignGroup = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
+            api.CreatePortAsync(new Provision.PortRequest("w3", "c-elastic", site.Id, null, [otherGroup.Id], []), none));
+        Assert.Contains($"(404): there is no security group '{otherGroup.Id}'", foreignGroup.Message, StringComparison.Ordinal);
         var hidden = await Assert.ThrowsAsync<Common.GridSpanException>(() =>
             api.DeleteAsync(new Provision.CloudResource(Provision.ResourceKind.Port, otherPort.Id, "o1", "c-other"), none));
         Assert.Contains("(404)", hidden.Message, StringComparison.Ordinal);

@@ -65,7 +65,7 @@ public static class ApiServer
         {
             if (CallerOf(context).Cluster is { } scope && await cloud.ClusterOfAsync(kind, id, context.RequestAborted).ConfigureAwait(false) is { } owner && owner != scope)
             {
-                throw new ApiRefusal(StatusCodes.Status404NotFound, $"there is no {kind.ToString().ToLowerInvariant()} '{id}' in the local cloud", null);
+                throw new ApiRefusal(StatusCodes.Status404NotFound, $"there is no {Describe(kind)} '{id}' in the local cloud", null);
             }
         }
 
@@ -264,6 +264,14 @@ public static class ApiServer
 
         public string? Fix { get; } = fix;
     }
+
+    private static string Describe(ResourceKind kind) => kind switch
+    {
+        ResourceKind.FloatingIp => "floating IP",
+        ResourceKind.SecurityGroup => "security group",
+        ResourceKind.KeyPair => "key pair",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private const string CallerKey = "gridspan.caller";
 
