@@ -384,9 +384,10 @@ public sealed class ElasticNodes(ElasticCluster cluster)
             // power-down started (which makes the node idle), down with the reason: `sinfo -R` shows it, and
             // `scontrol update state=resume` later makes it idle~, started on the next job.
             await cluster.Slurm.UpdateAsync(node.Name, "power_down_force", reason, cancellationToken).ConfigureAwait(false);
-            await cluster.Slurm.WaitPowerDownStartedAsync(node.Name, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+            var started = await cluster.Slurm.WaitPowerDownStartedAsync(node.Name, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
             var down = await cluster.Slurm.UpdateAsync(node.Name, "down", reason, cancellationToken).ConfigureAwait(false);
             cluster.Log.Write("resume", node.Name, $"deleted {Listed(deleted)}; set down in Slurm: {reason}" +
+                (started ? "" : "; Slurm had not started powering it down after 15 s, so its power-down may clear the reason") +
                 (down.Succeeded ? "" : $"; scontrol: {down.StandardError.Trim()}"));
         }
         catch (GridSpanException slurm)
