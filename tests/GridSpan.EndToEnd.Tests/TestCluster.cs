@@ -41,15 +41,15 @@ public sealed class TestCluster : IAsyncDisposable
 
     public string ConfigPath { get; }
 
-    public ClusterSpec Spec { get; }
+    public ClusterSpec Spec { get; private set; }
 
-    public ClusterPlan Plan { get; }
+    public ClusterPlan Plan { get; private set; }
 
     public CreateOutcome? FirstCreate { get; private set; }
 
     public TimeSpan FirstCreateTime { get; private set; }
 
-    /// <summary>A local cloud and a cluster.yaml; the cluster is created by <see cref="CreateAsync"/>.</summary>
+    /// <summary>A local cloud and a cluster.yaml; the cluster is created by <see cref="CreateAsync()"/>.</summary>
     public static async Task<TestCluster> StartAsync(string yaml)
     {
         await OneAtATime.WaitAsync();
@@ -98,6 +98,16 @@ public sealed class TestCluster : IAsyncDisposable
             FirstCreateTime = clock.Elapsed;
         }
         return outcome;
+    }
+
+    /// <summary>Rewrites cluster.yaml and runs create again, as a user who edited the file does.</summary>
+    public async Task<CreateOutcome> CreateAsync(string yaml)
+    {
+        await File.WriteAllTextAsync(ConfigPath, yaml);
+        var loaded = ClusterConfigLoader.Load(ConfigPath, Registry);
+        Spec = loaded.Spec ?? throw new InvalidOperationException(string.Join("\n", loaded.FormatErrors()));
+        Plan = Planner.Plan(Spec, FlavorCatalog.FromProviders(Spec, Registry));
+        return await CreateAsync();
     }
 
     public ClusterWorkspace Open() => ClusterWorkspace.Open(Store, Plan.Name, Registry, new ProcessCommandRunner(), new ProcessCommandRunner());

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace GridSpan.EndToEnd.Tests;
 
-/// <summary>Three sites: gateways reach each other directly (full mesh), and `terminate` leaves nothing behind.</summary>
+/// <summary>
+/// Three sites: gateways reach each other directly (full mesh), a node removed from the
+/// configuration loses its server, and `terminate` leaves nothing behind.
+/// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ThreeSiteClusterTests
 {
@@ -20,7 +23,7 @@ public sealed class ThreeSiteClusterTests
             local: { subnet: 10.82.0.0/24 }
             gateway: { flavor: tiny }
             workers:
-              - { name: cpu, flavor: tiny, count: 1 }
+              - { name: cpu, flavor: tiny, count: 2 }
           - name: three
             provider: local
             local: { subnet: 10.83.0.0/24, mtu: 1450 }
@@ -31,7 +34,7 @@ public sealed class ThreeSiteClusterTests
         """;
 
     [Fact]
-    public async Task A_worker_in_site_two_reaches_a_worker_in_site_three_through_the_gateways_alone_and_terminate_leaves_nothing()
+    public async Task A_worker_in_site_two_reaches_a_worker_in_site_three_through_the_gateways_alone_a_removed_worker_loses_its_server_and_terminate_leaves_nothing()
     {
         await using var cluster = await TestCluster.StartAsync(Yaml);
         await cluster.CreateAsync();
@@ -45,6 +48,15 @@ public sealed class ThreeSiteClusterTests
         Assert.Equal("wg0", await cluster.RunAsync("tri-two-gw", $"ip -o route get {target} | grep -o 'dev [^ ]*' | cut -d' ' -f2"));
         Assert.InRange(await MasterBytesAsync(cluster) - masterPeerBytes, 0, 20_000); // keepalives and handshakes only
         Assert.Equal("tri-three-cpu-001", await cluster.RunAsync("tri-master", "srun -p three hostname"));
+
+        // One worker fewer in site two: create again deletes its server and port, Slurm no longer lists it.
+        var outcome = await cluster.CreateAsync(Yaml.Replace("count: 2", "count: 1", StringComparison.Ordinal));
+        Assert.Equal(["tri-two-cpu-002"], outcome.Removed.ToArray());
+        var clusterId = cluster.Store.Require("tri").ClusterId;
+        Assert.DoesNotContain(await cluster.Cloud.ListAsync(clusterId, CancellationToken.None), r => r.Name == "tri-two-cpu-002");
+        Assert.False(cluster.Store.Require("tri").Nodes.ContainsKey("tri-two-cpu-002"));
+        Assert.Equal("tri-two-cpu-001", await cluster.RunAsync("tri-master", "sinfo -h -N -p two -o %N | sort -u"));
+        Assert.Equal("tri-two-cpu-001", await cluster.RunAsync("tri-master", "srun -p two hostname"));
 
         var left = await cluster.TerminateAsync();
         Assert.Empty(left);

@@ -20,7 +20,9 @@ public static class CreateCommand
             "Create the cluster of a configuration and make every node ready: the sites' networks, security groups, key pairs, " +
             "ports and servers in parallel, then every static node configured over SSH (VPN, routes, DNS, shared storage, munge, " +
             "Slurm, SSH keys, MPI) with a live view per node. Safe to run again: after a failure or Ctrl-C it continues where it " +
-            "stopped, and on a finished cluster it changes nothing and says so. State (plan, secrets, facts) is kept in " +
+            "stopped, and on a finished cluster it changes nothing and says so. Nodes removed from the configuration (a lowered " +
+            "count, a removed worker group) lose their servers once the rest of the cluster no longer uses them. " +
+            "State (plan, secrets, facts) is kept in " +
             "$GRIDSPAN_HOME/clusters/NAME (default ~/.gridspan).")
         {
             config,
@@ -64,7 +66,12 @@ public static class CreateCommand
                     view.WriteSummary(Merge(configured));
                 }
             }
-            var outcome = new CreateOutcome(cluster.State.ClusterId, provisioned, configured);
+            var removed = await ClusterCreator.RemoveUnplannedAsync(cluster, new ProvisionLines(context.Error), token).ConfigureAwait(false);
+            if (!removed.IsEmpty)
+            {
+                context.Error.MarkupLine($"removed {removed.Length} node(s) no longer in the configuration: {Markup.Escape(string.Join(", ", removed))}");
+            }
+            var outcome = new CreateOutcome(cluster.State.ClusterId, provisioned, configured, removed);
             var name = Markup.Escape(plan.Name);
             if (!outcome.Changed)
             {

@@ -14,7 +14,8 @@ namespace GridSpan.Cluster;
 /// <summary>
 /// `gridspan create`: plan → secrets → provision every site → probe → render → configure the
 /// static nodes (master, then gateways, then workers: each wave needs the one before for its VPN
-/// and shares) → wait until Slurm sees every static node. Each phase is idempotent, so running it
+/// and shares) → wait until Slurm sees every static node → delete the servers of nodes the
+/// configuration no longer has. Each phase is idempotent, so running it
 /// again continues after a failure and changes nothing on a finished cluster.
 /// </summary>
 public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry registry, ICommandRunner runner)
@@ -143,7 +144,26 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         await using var cluster = Prepare(configPath, spec, plan);
         var provisioned = await ProvisionAsync(cluster, null, cancellationToken).ConfigureAwait(false);
         var configured = await ConfigureAsync(cluster, null, cancellationToken).ConfigureAwait(false);
-        return new CreateOutcome(cluster.State.ClusterId, provisioned, configured);
+        var removed = await RemoveUnplannedAsync(cluster, null, cancellationToken).ConfigureAwait(false);
+        return new CreateOutcome(cluster.State.ClusterId, provisioned, configured, removed);
+    }
+
+    /// <summary>
+    /// The last phase: deletes the servers of nodes the configuration no longer has (once the rest of
+    /// the cluster was configured without them) and forgets them in the state.
+    /// </summary>
+    public static async Task<ImmutableArray<string>> RemoveUnplannedAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var removed = await ClusterProvisioner.RemoveUnplannedNodesAsync(cluster.Plan, cluster.State.ClusterId, cluster.Providers, progress, cancellationToken)
+            .ConfigureAwait(false);
+        var planned = cluster.Plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var forgotten = cluster.State.Nodes.Keys.Where(name => !planned.Contains(name)).ToList();
+        if (forgotten.Count > 0)
+        {
+            cluster.SaveState(cluster.State with { Nodes = cluster.State.Nodes.RemoveRange(forgotten) });
+        }
+        return removed;
     }
 
     /// <summary>What a node gets before it was probed: what its provider usually offers.</summary>
@@ -260,11 +280,11 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     }
 }
 
-/// <summary>What `create` did: the cluster's id, the resources, and each configure wave.</summary>
-public sealed record CreateOutcome(string ClusterId, ProvisionResult Provisioned, ImmutableArray<ClusterConvergeResult> Configured)
+/// <summary>What `create` did: the cluster's id, the resources, each configure wave, and the nodes removed.</summary>
+public sealed record CreateOutcome(string ClusterId, ProvisionResult Provisioned, ImmutableArray<ClusterConvergeResult> Configured, ImmutableArray<string> Removed)
 {
-    /// <summary>False when nothing was created and no node changed: the cluster already was as planned.</summary>
-    public bool Changed => Provisioned.Created > 0 || Configured.Any(c => c.Changed);
+    /// <summary>False when nothing was created, no node changed and none was removed: the cluster already was as planned.</summary>
+    public bool Changed => Provisioned.Created > 0 || Configured.Any(c => c.Changed) || !Removed.IsEmpty;
 }
 
 /// <summary>Node states as `sinfo -N -o '%N %t'` prints them.</summary>

@@ -54,6 +54,36 @@ public sealed class ClusterProvisioner
         return new ProvisionResult([.. nodes.OrderBy(n => order[n.NodeName])], created);
     }
 
+    /// <summary>
+    /// Deletes the servers, ports and floating addresses of nodes the plan no longer has (a lowered
+    /// count, a removed worker group): they would otherwise run, and cost, outside the cluster.
+    /// Planned nodes, on-demand ones included, and the sites' networks, groups and key pairs are left.
+    /// </summary>
+    /// <returns>The names of the nodes whose resources were deleted, sorted.</returns>
+    public static async Task<ImmutableArray<string>> RemoveUnplannedNodesAsync(
+        ClusterPlan plan,
+        string clusterId,
+        IReadOnlyDictionary<string, ISiteProvider> providers,
+        IProgress<ProvisionEvent>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var planned = plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        var nodeKinds = new[] { ResourceKind.FloatingIp, ResourceKind.Server, ResourceKind.Port };
+        var unplanned = (await ClusterTerminator.ListAsync(clusterId, providers, cancellationToken).ConfigureAwait(false))
+            .Where(f => nodeKinds.Contains(f.Resource.Kind) && !planned.Contains(f.Resource.Name))
+            .ToList();
+        foreach (var kind in nodeKinds)
+        {
+            await Task.WhenAll(unplanned.Where(f => f.Resource.Kind == kind).Select(async f =>
+            {
+                await providers[f.Site].DeleteAsync(f.Resource, cancellationToken).ConfigureAwait(false);
+                progress?.Report(new ProvisionEvent(f.Site, kind, f.Resource.Name, ProvisionAction.Deleted));
+            })).ConfigureAwait(false);
+        }
+        return [.. unplanned.Select(f => f.Resource.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
     private async Task<int> ProvisionSiteAsync(
         ClusterPlan plan,
         SitePlan site,

@@ -39,6 +39,32 @@ public sealed class ClusterProvisionerTests
     }
 
     [Fact]
+    public async Task Nodes_no_longer_planned_lose_their_server_port_and_floating_address_and_nothing_else_is_touched()
+    {
+        var berlin = new FakeSiteProvider();
+        var hamburg = new FakeSiteProvider();
+        var providers = new Dictionary<string, ISiteProvider> { ["berlin"] = berlin, ["hamburg"] = hamburg };
+        await ProvisionAsync(providers);
+        var before = berlin.Resources.Count + hamburg.Resources.Count;
+        // One berlin worker fewer.
+        var smaller = TestSpecs.Cluster("demo",
+            TestSpecs.Site("berlin", "10.11.0.0/24", 1500, master: true, TestSpecs.Group("cpu", 1), TestSpecs.Group("big", 0, 8, "large", "highmem")),
+            TestSpecs.Site("hamburg", null, null, false, TestSpecs.Group("cpu", 1, 4)));
+        var plan = Planner.Plan(smaller, FlavorCatalog.Empty);
+        var events = new List<ProvisionEvent>();
+
+        var removed = await ClusterProvisioner.RemoveUnplannedNodesAsync(plan, "demo-abc123", providers, new SynchronousProgress(events), None);
+
+        Assert.Equal(["demo-berlin-cpu-002"], removed.ToArray());
+        Assert.DoesNotContain(berlin.Resources.Values, r => r.Resource.Name == "demo-berlin-cpu-002");
+        Assert.Equal(before - 2, berlin.Resources.Count + hamburg.Resources.Count); // its server and port
+        Assert.Equal(["delete Server demo-berlin-cpu-002", "delete Port demo-berlin-cpu-002"], berlin.Calls.Where(c => c.StartsWith("delete", StringComparison.Ordinal)).ToArray());
+        Assert.All(events, e => Assert.Equal(ProvisionAction.Deleted, e.Action));
+        Assert.Empty(await ClusterProvisioner.RemoveUnplannedNodesAsync(plan, "demo-abc123", providers, null, None));
+        Assert.Empty(await ClusterProvisioner.RemoveUnplannedNodesAsync(_plan, "demo-abc123", providers, null, None));
+    }
+
+    [Fact]
     public async Task The_master_and_gateways_get_floating_addresses_and_may_send_from_the_ranges_they_forward()
     {
         var berlin = new FakeSiteProvider();
