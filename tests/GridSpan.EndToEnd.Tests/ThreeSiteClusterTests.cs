@@ -29,7 +29,7 @@ public sealed class ThreeSiteClusterTests
             local: { subnet: 10.83.0.0/24, mtu: 1450 }
             gateway: { flavor: tiny }
             workers:
-              - { name: cpu, flavor: tiny, count: 1 }
+              - { name: cpu, flavor: tiny, count: 1, onDemand: 1 }
         storage: { shares: [/home] }
         """;
 
@@ -57,6 +57,8 @@ public sealed class ThreeSiteClusterTests
         Assert.False(cluster.Store.Require("tri").Nodes.ContainsKey("tri-two-cpu-002"));
         Assert.Equal("tri-two-cpu-001", await cluster.RunAsync("tri-master", "sinfo -h -N -p two -o %N | sort -u"));
         Assert.Equal("tri-two-cpu-001", await cluster.RunAsync("tri-master", "srun -p two hostname"));
+        // Nothing rendered still remembers the removed node (the master's on-demand kit lists every node's facts).
+        Assert.False((await cluster.CreateAsync()).Changed, "a create after the removal changes nothing");
 
         var left = await cluster.TerminateAsync();
         Assert.Empty(left);

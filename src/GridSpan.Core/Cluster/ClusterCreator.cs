@@ -66,6 +66,10 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             node => CloudInitRenderer.Render(plan, node, cluster.Secrets, runtimeOf[node.Site]),
             cluster.Secrets.ClusterSsh.PublicKey, progress, cancellationToken).ConfigureAwait(false);
         var nodes = cluster.State.Nodes.ToBuilder();
+        // Nodes the plan no longer has are forgotten before anything is rendered from the state; their
+        // servers are deleted last (RemoveUnplannedAsync), once the rest of the cluster no longer uses them.
+        var planned = plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+        nodes.RemoveRange(nodes.Keys.Where(name => !planned.Contains(name)).ToList());
         foreach (var node in result.Nodes)
         {
             var same = nodes.TryGetValue(node.NodeName, out var known) && known.ServerId == node.ServerId;
@@ -149,21 +153,14 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     }
 
     /// <summary>
-    /// The last phase: deletes the servers of nodes the configuration no longer has (once the rest of
-    /// the cluster was configured without them) and forgets them in the state.
+    /// The last phase: deletes the servers of nodes the configuration no longer has, once the rest of
+    /// the cluster was configured without them (provisioning already forgot them in the state).
     /// </summary>
     public static async Task<ImmutableArray<string>> RemoveUnplannedAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
-        var removed = await ClusterProvisioner.RemoveUnplannedNodesAsync(cluster.Plan, cluster.State.ClusterId, cluster.Providers, progress, cancellationToken)
+        return await ClusterProvisioner.RemoveUnplannedNodesAsync(cluster.Plan, cluster.State.ClusterId, cluster.Providers, progress, cancellationToken)
             .ConfigureAwait(false);
-        var planned = cluster.Plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-        var forgotten = cluster.State.Nodes.Keys.Where(name => !planned.Contains(name)).ToList();
-        if (forgotten.Count > 0)
-        {
-            cluster.SaveState(cluster.State with { Nodes = cluster.State.Nodes.RemoveRange(forgotten) });
-        }
-        return removed;
     }
 
     /// <summary>What a node gets before it was probed: what its provider usually offers.</summary>

@@ -17,4 +17,11 @@ public static class NodeNames
 
     public static string Worker(string cluster, string site, string group, int number, int width) =>
         WorkerPrefix(cluster, site, group) + number.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+
+    /// <summary>
+    /// The site a node name of this cluster belongs to, for a node no longer in the plan (only its name
+    /// is left); null for the master or a name of no known site.
+    /// </summary>
+    public static string? SiteOf(string cluster, string node, IEnumerable<string> sites) =>
+        sites.Where(site => node.StartsWith($"{cluster}-{site}-", StringComparison.Ordinal)).MaxBy(site => site.Length);
 }

@@ -78,7 +78,9 @@ public sealed class ClusterProvisioner
             await Task.WhenAll(unplanned.Where(f => f.Resource.Kind == kind).Select(async f =>
             {
                 await providers[f.Site].DeleteAsync(f.Resource, cancellationToken).ConfigureAwait(false);
-                progress?.Report(new ProvisionEvent(f.Site, kind, f.Resource.Name, ProvisionAction.Deleted));
+                // Sites of one cloud (the local cloud's) all list the resource: name the site the node was in.
+                var site = NodeNames.SiteOf(plan.Name, f.Resource.Name, providers.Keys) ?? f.Site;
+                progress?.Report(new ProvisionEvent(site, kind, f.Resource.Name, ProvisionAction.Deleted));
             })).ConfigureAwait(false);
         }
         return [.. unplanned.Select(f => f.Resource.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
