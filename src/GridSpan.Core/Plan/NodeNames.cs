@@ -19,8 +19,9 @@ public static class NodeNames
         WorkerPrefix(cluster, site, group) + number.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
 
     /// <summary>
-    /// The site a node name of this cluster belongs to, for a node no longer in the plan (only its name
-    /// is left); null for the master or a name of no known site.
+    /// The site a resource name of this cluster names (`CLUSTER-SITE-…`: nodes, security groups), where only
+    /// the name is left (a node no longer planned, a resource several sites of one cloud list); null for
+    /// the master or a name of no known site.
     /// </summary>
     public static string? SiteOf(string cluster, string node, IEnumerable<string> sites) =>
         sites.Where(site => node.StartsWith($"{cluster}-{site}-", StringComparison.Ordinal)).MaxBy(site => site.Length);

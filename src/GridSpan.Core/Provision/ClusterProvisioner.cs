@@ -73,16 +73,7 @@ public sealed class ClusterProvisioner
         var unplanned = (await ClusterTerminator.ListAsync(clusterId, providers, cancellationToken).ConfigureAwait(false))
             .Where(f => nodeKinds.Contains(f.Resource.Kind) && !planned.Contains(f.Resource.Name))
             .ToList();
-        foreach (var kind in nodeKinds)
-        {
-            await Task.WhenAll(unplanned.Where(f => f.Resource.Kind == kind).Select(async f =>
-            {
-                await providers[f.Site].DeleteAsync(f.Resource, cancellationToken).ConfigureAwait(false);
-                // Sites of one cloud (the local cloud's) all list the resource: name the site the node was in.
-                var site = NodeNames.SiteOf(plan.Name, f.Resource.Name, providers.Keys) ?? f.Site;
-                progress?.Report(new ProvisionEvent(site, kind, f.Resource.Name, ProvisionAction.Deleted));
-            })).ConfigureAwait(false);
-        }
+        await ClusterTerminator.DeleteAsync(unplanned, providers, progress, cancellationToken).ConfigureAwait(false);
         return [.. unplanned.Select(f => f.Resource.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 

@@ -42,22 +42,34 @@ public sealed class ClusterTerminator
                     string.Join(", ", found.Select(f => $"{f.Resource.Kind} {f.Resource.Name} ({f.Resource.Id}) in site '{f.Site}'")),
                     "run `gridspan terminate` again; if they stay, delete them in the cloud's own console");
             }
-            foreach (var kind in Enum.GetValues<ResourceKind>())
+            await DeleteAsync(found, providers, progress, cancellationToken).ConfigureAwait(false);
+            deleted.AddRange(found);
+        }
+    }
+
+    /// <summary>Deletes resources kind by kind in dependency order (<see cref="ResourceKind"/>), all of a kind at once.</summary>
+    public static async Task DeleteAsync(
+        IReadOnlyCollection<(string Site, CloudResource Resource)> resources,
+        IReadOnlyDictionary<string, ISiteProvider> providers,
+        IProgress<ProvisionEvent>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(providers);
+        foreach (var kind in Enum.GetValues<ResourceKind>())
+        {
+            await Task.WhenAll(resources.Where(f => f.Resource.Kind == kind).Select(async f =>
             {
-                var ofKind = found.Where(f => f.Resource.Kind == kind).ToList();
-                await Task.WhenAll(ofKind.Select(async f =>
-                {
-                    await providers[f.Site].DeleteAsync(f.Resource, cancellationToken).ConfigureAwait(false);
-                    progress?.Report(new ProvisionEvent(f.Site, kind, f.Resource.Name, ProvisionAction.Deleted));
-                })).ConfigureAwait(false);
-                deleted.AddRange(ofKind);
-            }
+                await providers[f.Site].DeleteAsync(f.Resource, cancellationToken).ConfigureAwait(false);
+                progress?.Report(new ProvisionEvent(f.Site, kind, f.Resource.Name, ProvisionAction.Deleted));
+            })).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Every tagged resource of the cluster across its sites, each once (sites of one cloud, such as the
-    /// local cloud's, list the same resources).
+    /// Every tagged resource of the cluster across its sites, each once. Sites of one cloud, such as the
+    /// local cloud's, all list the same resources: each is given to the site its name names (a node's,
+    /// a network's), else to the first site that listed it.
     /// </summary>
     public static async Task<ImmutableArray<(string Site, CloudResource Resource)>> ListAsync(
         string clusterId, IReadOnlyDictionary<string, ISiteProvider> providers, CancellationToken cancellationToken)
@@ -65,15 +77,14 @@ public sealed class ClusterTerminator
         ArgumentNullException.ThrowIfNull(providers);
         var lists = await Task.WhenAll(providers.Select(async p => (Site: p.Key, Resources: await p.Value.ListAsync(clusterId, cancellationToken).ConfigureAwait(false))))
             .ConfigureAwait(false);
-        var seen = new HashSet<(ResourceKind, string)>();
-        var all = new List<(string, CloudResource)>();
-        foreach (var (site, resources) in lists)
-        {
-            foreach (var resource in resources.Where(r => r.ClusterId == clusterId && seen.Add((r.Kind, r.Id))))
+        var cluster = Cluster.ClusterIds.NameOf(clusterId);
+        return [.. lists
+            .SelectMany(list => list.Resources.Where(r => r.ClusterId == clusterId).Select(r => (list.Site, Resource: r)))
+            .GroupBy(found => (found.Resource.Kind, found.Resource.Id))
+            .Select(listers =>
             {
-                all.Add((site, resource));
-            }
-        }
-        return [.. all];
+                var named = Plan.NodeNames.SiteOf(cluster, listers.First().Resource.Name, listers.Select(l => l.Site));
+                return listers.FirstOrDefault(l => l.Site == named, listers.First());
+            })];
     }
 }

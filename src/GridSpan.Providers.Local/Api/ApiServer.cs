@@ -174,13 +174,11 @@ public static class ApiServer
             var info = await cloud.DescribeServerAsync(server.Id, context.RequestAborted).ConfigureAwait(false);
             return Results.Json(View(info!), Json, statusCode: StatusCodes.Status201Created);
         });
+        // Polled while a server boots (every resume): the cluster is checked on the record already read.
         app.MapGet("/v1/servers/{id}", async (HttpContext context, string id) =>
-        {
-            await OwnAsync(context, ResourceKind.Server, id).ConfigureAwait(false);
-            return await cloud.DescribeServerAsync(id, context.RequestAborted).ConfigureAwait(false) is { } server
+            await cloud.DescribeServerAsync(id, CallerOf(context).Cluster, context.RequestAborted).ConfigureAwait(false) is { } server
                 ? Results.Json(View(server), Json)
-                : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound);
-        });
+                : Results.Json(new ErrorBody($"there is no server '{id}'", null), Json, statusCode: StatusCodes.Status404NotFound));
         app.MapPost("/v1/floating-ips", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateFloatingIpBody>(context).ConfigureAwait(false);

@@ -506,10 +506,14 @@ public sealed class LocalCloud
     }
 
     /// <summary>The server as the provider contract describes it: status, fixed and floating address, host keys.</summary>
-    public async Task<ServerInfo?> DescribeServerAsync(string serverId, CancellationToken cancellationToken)
+    public Task<ServerInfo?> DescribeServerAsync(string serverId, CancellationToken cancellationToken) =>
+        DescribeServerAsync(serverId, ofCluster: null, cancellationToken);
+
+    /// <summary>The server as a client sees it; null when there is none, or when it is not of <paramref name="ofCluster"/> (when given).</summary>
+    public async Task<ServerInfo?> DescribeServerAsync(string serverId, string? ofCluster, CancellationToken cancellationToken)
     {
         var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false);
-        if (server is null)
+        if (server is null || (ofCluster is not null && server.ClusterId != ofCluster))
         {
             return null;
         }
