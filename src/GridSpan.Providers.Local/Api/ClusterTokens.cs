@@ -54,6 +54,6 @@ public sealed partial class ClusterTokens(string directory)
 
     private string? PathOf(string clusterId) => ClusterIdPattern().IsMatch(clusterId) ? Path.Combine(Directory, clusterId) : null;
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,80}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9-]{0,80}\z")]
     private static partial Regex ClusterIdPattern();
 }

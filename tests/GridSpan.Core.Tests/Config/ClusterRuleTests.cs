@@ -235,25 +235,128 @@ public sealed class ClusterRuleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("home")]
-    [InlineData("/")]
-    [InlineData("/vol/../etc")]
-    [InlineData("/my share")]
-    public void Shares_must_be_absolute_directory_paths(string share)
+    [InlineData("home", "'home' is not an absolute path")]
+    [InlineData("/", "'/' is the root directory: the master's whole file system would be exported to every node")]
+    [InlineData("//", "'//' is not a normalised path (no '//', '.' or '..' parts, no '/' at the end)")]
+    [InlineData("/vol/../etc", "'/vol/../etc' is not a normalised path (no '//', '.' or '..' parts, no '/' at the end)")]
+    [InlineData("/home/", "'/home/' is not a normalised path (no '//', '.' or '..' parts, no '/' at the end)")]
+    [InlineData("/my share", "'/my share' holds the character ' ', which a share may not hold")]
+    public void Shares_must_be_normalised_absolute_paths(string share, string problem)
     {
-        var error = _files.LoadOneError(TwoSites + $"\nstorage: {{ shares: [/home, '{share}'] }}\n");
+        var error = _files.LoadOneError(TwoSites + $"\nstorage: {{ shares: [/data, '{share}'] }}\n");
 
         Assert.Equal("storage.shares[1]", error.KeyPath);
-        Assert.StartsWith($"'{share}' is not an absolute directory path", error.Problem, StringComparison.Ordinal);
+        Assert.Equal(problem, error.Problem);
+    }
+
+    [Theory]
+    [InlineData("/home;touch${IFS}/tmp/x")]
+    [InlineData("/home$(id)")]
+    [InlineData("/home`id`")]
+    [InlineData("/home|id")]
+    [InlineData("/home&&id")]
+    [InlineData("/home>x")]
+    [InlineData("/home/*")]
+    [InlineData("/home\"x")]
+    [InlineData("/home#comment")]
+    [InlineData("/home/%h")]
+    [InlineData("/home\\x")]
+    [InlineData("/home/\u00e9")]
+    public void Shares_with_shell_exports_or_systemd_metacharacters_are_refused(string share)
+    {
+        var quoted = "'" + share.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+        var error = _files.LoadOneError(TwoSites + $"\nstorage: {{ shares: [{quoted}] }}\n");
+
+        Assert.Equal("storage.shares[0]", error.KeyPath);
+        Assert.Contains("which a share may not hold", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_share_with_a_control_character_is_refused_and_the_character_named()
+    {
+        var error = _files.LoadOneError(TwoSites + "\nstorage: { shares: [\"/home\\nx\"] }\n");
+
+        Assert.Equal("'/home\nx' holds the character U+000A, which a share may not hold", error.Problem);
+    }
+
+    [Theory]
+    [InlineData("/etc")]
+    [InlineData("/etc/munge")]
+    [InlineData("/etc/wireguard")]
+    [InlineData("/root")]
+    [InlineData("/usr")]
+    [InlineData("/usr/local")]
+    [InlineData("/boot")]
+    [InlineData("/proc")]
+    [InlineData("/sys")]
+    [InlineData("/dev")]
+    [InlineData("/run")]
+    [InlineData("/var")]
+    [InlineData("/var/lib/gridspan")]
+    [InlineData("/bin")]
+    [InlineData("/sbin")]
+    [InlineData("/lib")]
+    [InlineData("/lib64")]
+    [InlineData("/tmp")]
+    public void System_directories_and_directories_inside_them_cannot_be_shared(string share)
+    {
+        var error = _files.LoadOneError(TwoSites + $"\nstorage: {{ shares: [/home, {share}] }}\n");
+
+        Assert.Equal("storage.shares[1]", error.KeyPath);
+        Assert.Contains("system directory", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/home")]
+    [InlineData("/srv/data")]
+    [InlineData("/vol/spool")]
+    [InlineData("/opt/software")]
+    [InlineData("/home2")]
+    [InlineData("/variable")]
+    [InlineData("/data/a_b-c.d+e")]
+    public void Ordinary_directories_can_be_shared(string share)
+    {
+        var spec = _files.LoadValid(TwoSites + $"\nstorage: {{ shares: [{share}] }}\n");
+
+        Assert.Equal<string>([share], spec.Storage.Shares);
     }
 
     [Fact]
     public void A_share_listed_twice_is_an_error()
     {
-        var error = _files.LoadOneError(TwoSites + "\nstorage: { shares: [/home, /data, /home/] }\n");
+        var error = _files.LoadOneError(TwoSites + "\nstorage: { shares: [/home, /data, /home] }\n");
 
         Assert.Equal("storage.shares[2]", error.KeyPath);
-        Assert.Equal("'/home/' is shared twice", error.Problem);
+        Assert.Equal("'/home' is shared twice (also storage.shares[0])", error.Problem);
+    }
+
+    [Fact]
+    public void The_same_share_written_with_a_double_slash_is_refused()
+    {
+        var error = _files.LoadOneError(TwoSites + "\nstorage: { shares: [/home, //home] }\n");
+
+        Assert.Equal("storage.shares[1]", error.KeyPath);
+        Assert.Equal("write /home", error.Fix);
+    }
+
+    [Theory]
+    [InlineData("[/data, /data/project]", "'/data/project' lies inside the share '/data' (storage.shares[0]); shares must not nest")]
+    [InlineData("[/data/project, /data]", "'/data' holds the share '/data/project' (storage.shares[0]); shares must not nest")]
+    public void Nested_shares_are_refused(string shares, string problem)
+    {
+        var error = _files.LoadOneError(TwoSites + $"\nstorage: {{ shares: {shares} }}\n");
+
+        Assert.Equal("storage.shares[1]", error.KeyPath);
+        Assert.Equal(problem, error.Problem);
+    }
+
+    [Fact]
+    public void Shares_that_only_share_a_name_prefix_do_not_nest()
+    {
+        var spec = _files.LoadValid(TwoSites + "\nstorage: { shares: [/data, /data2] }\n");
+
+        Assert.Equal<string>(["/data", "/data2"], spec.Storage.Shares);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ internal static partial class HostLabel
         return suggestion.Length > 0 && IsValid(suggestion) ? suggestion : null;
     }
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z0-9]([a-z0-9-]*[a-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     [GeneratedRegex("-{2,}")]

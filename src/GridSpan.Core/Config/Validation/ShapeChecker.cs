@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using GridSpan.Config.Shapes;
 using GridSpan.Config.Yaml;
 
@@ -127,7 +126,7 @@ internal sealed class ShapeChecker(ICollection<ConfigError> errors)
                 nearest is not null ? $"did you mean '{nearest}'?" : $"write one of: {choices}");
             return null;
         }
-        if (shape.Pattern is { } pattern && !Regex.IsMatch(text, $"^(?:{pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+        if (shape.Pattern is { } pattern && !WholeValuePattern.IsMatch(pattern, text))
         {
             Add(scalar.Location, path, $"'{text}' does not have the expected form (the pattern {pattern})",
                 $"write {Lower(shape.Description)}");

@@ -272,19 +272,27 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
 
     private StorageSpec BuildStorage(ConfigSection section)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var valid = new List<CheckedString>();
         foreach (var share in section.StringItems("shares"))
         {
-            var path = share.Value;
-            if (!path.StartsWith('/') || path == "/" || path.Split('/').Any(part => part is "." or "..")
-                || path.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            if (SharePath.Check(share.Value) is ({ } problem, { } fix))
             {
-                Add(share.Location, share.Path, $"'{path}' is not an absolute directory path (other than '/', without spaces, '.' or '..')",
-                    "write an absolute path such as /home or /vol/spool");
+                Add(share.Location, share.Path, $"'{share.Value}' {problem}", fix);
+                continue;
             }
-            else if (!seen.Add(path.TrimEnd('/')))
+            if (valid.FirstOrDefault(other => other.Value == share.Value) is { } same)
             {
-                Add(share.Location, share.Path, $"'{path}' is shared twice", "list each share once");
+                Add(share.Location, share.Path, $"'{share.Value}' is shared twice (also {same.Path})", "list each share once");
+            }
+            else if (valid.FirstOrDefault(other => SharePath.IsInside(share.Value, other.Value) || SharePath.IsInside(other.Value, share.Value)) is { } nesting)
+            {
+                var relation = SharePath.IsInside(share.Value, nesting.Value) ? "lies inside" : "holds";
+                Add(share.Location, share.Path, $"'{share.Value}' {relation} the share '{nesting.Value}' ({nesting.Path}); shares must not nest",
+                    "list only the outer directory: it shares everything inside it");
+            }
+            else
+            {
+                valid.Add(share);
             }
         }
         return new StorageSpec(section.StringsOrDefault("shares"));
