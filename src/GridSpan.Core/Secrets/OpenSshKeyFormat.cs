@@ -4,9 +4,10 @@ using System.Text;
 namespace GridSpan.Secrets;
 
 /// <summary>
-/// Writes ed25519 keys in OpenSSH's formats (Portable.BouncyCastle 1.8.10 has no OpenSSH encoder):
-/// the public key as an authorized_keys line, the private key as an unencrypted "openssh-key-v1"
-/// file (PROTOCOL.key in OpenSSH's sources).
+/// Writes ed25519 keys in OpenSSH's formats: the public key as an authorized_keys line, the private
+/// key as an unencrypted "openssh-key-v1" file (PROTOCOL.key in OpenSSH's sources). BouncyCastle's
+/// own encoder draws its check number from its own random source and drops the comment; here keys
+/// follow from the injected random source alone.
 /// </summary>
 public static class OpenSshKeyFormat
 {

@@ -8,7 +8,7 @@ namespace GridSpan.Secrets;
 /// <summary>
 /// Creates a cluster's secrets from a random source: the munge key, an X25519 WireGuard key pair
 /// per VPN node, and ed25519 SSH keys (cluster user, storage, one host key per node), with
-/// Portable.BouncyCastle's curve implementations.
+/// BouncyCastle's curve implementations.
 /// </summary>
 public sealed class SecretGenerator(IRandomSource random)
 {
