@@ -43,6 +43,9 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
         return new LocalSiteSettings(subnet, mtu);
     }
 
+    public ImmutableArray<(IPNetwork Range, string Meaning)> ReservedRanges =>
+        [(LocalCloudEnvironment.Options().PublicSegment, "the local cloud's public segment")];
+
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
 
     /// <summary>

@@ -25,6 +25,12 @@ public interface IProviderDefinition
     /// </summary>
     ProviderSiteSettings ReadSettings(IConfigSection? section, ICollection<ConfigError> errors);
 
+    /// <summary>
+    /// Ranges this provider's sites use for themselves (the local cloud's public segment), besides
+    /// <see cref="ReservedRanges.Everywhere"/>: no site subnet or overlay may overlap them.
+    /// </summary>
+    System.Collections.Immutable.ImmutableArray<(System.Net.IPNetwork Range, string Meaning)> ReservedRanges => [];
+
     /// <summary>The size of a flavor when the provider knows it without asking a cloud; null otherwise.</summary>
     FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor);
 

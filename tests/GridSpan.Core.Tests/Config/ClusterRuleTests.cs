@@ -97,6 +97,51 @@ public sealed class ClusterRuleTests : IDisposable
         Assert.Equal("shorten the cluster, site or group name by 3 characters together", error.Fix);
     }
 
+    [Theory]
+    [InlineData("0.0.0.0/24", "0.0.0.0/8", "'this network'")]
+    [InlineData("127.0.0.0/24", "127.0.0.0/8", "loopback")]
+    [InlineData("169.254.10.0/24", "169.254.0.0/16", "link-local")]
+    [InlineData("224.0.0.0/24", "224.0.0.0/4", "multicast")]
+    [InlineData("240.0.0.0/24", "240.0.0.0/4", "reserved for future use and broadcast")]
+    [InlineData("198.18.0.0/24", "198.18.0.0/24", "the lab's public segment")]
+    [InlineData("198.18.0.0/16", "198.18.0.0/24", "the lab's public segment")]
+    public void A_site_subnet_in_a_reserved_range_is_refused(string subnet, string reserved, string meaning)
+    {
+        var error = _files.LoadOneError(Change(TwoSites, "lab: { subnet: 10.12.0.0/24 }", $"lab: {{ subnet: {subnet} }}"));
+
+        Assert.Equal("sites[1].lab.subnet", error.KeyPath);
+        Assert.Equal((11, 20), (error.Location.Line, error.Location.Column));
+        Assert.Equal($"the site subnet {subnet} overlaps {reserved}, which is reserved ({meaning})", error.Problem);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.0/8", "127.0.0.0/8", "loopback")]
+    [InlineData("169.254.0.0/24", "169.254.0.0/16", "link-local")]
+    [InlineData("198.18.0.0/24", "198.18.0.0/24", "the lab's public segment")]
+    public void An_overlay_in_a_reserved_range_is_refused(string cidr, string reserved, string meaning)
+    {
+        var error = _files.LoadOneError(TwoSites + $"\noverlay: {{ cidr: {cidr} }}\n");
+
+        Assert.Equal("overlay.cidr", error.KeyPath);
+        Assert.Equal($"the overlay range {cidr} overlaps {reserved}, which is reserved ({meaning})", error.Problem);
+    }
+
+    [Fact]
+    public void A_providers_reserved_range_binds_only_clusters_that_use_the_provider()
+    {
+        const string CloudOnly = """
+            name: demo
+            sites:
+              - name: berlin
+                provider: cloud
+                cloud: { region: eu, network: 198.18.0.0/24 }
+                master: { flavor: small, compute: true }
+            overlay: { cidr: 198.18.1.0/24 }
+            """;
+
+        _files.LoadValid(CloudOnly);
+    }
+
     [Fact]
     public void The_master_host_name_must_fit_in_63_characters()
     {

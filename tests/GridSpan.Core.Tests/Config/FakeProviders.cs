@@ -47,6 +47,9 @@ internal static class FakeProviders
             return new Settings(subnet, (int?)section?.GetInteger("mtu"), null);
         }
 
+        public System.Collections.Immutable.ImmutableArray<(IPNetwork Range, string Meaning)> ReservedRanges =>
+            [(IPNetwork.Parse("198.18.0.0/24"), "the lab's public segment")];
+
         public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;
 
         public ISiteProvider Connect(SiteConnection connection) => throw new NotSupportedException("configuration tests never connect");

@@ -20,6 +20,9 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
 
     private readonly List<SiteSubnet> _siteSubnets = [];
 
+    /// <summary>Every reserved range: everywhere, and those of the providers the sites use.</summary>
+    private readonly List<(IPNetwork Range, string Meaning)> _reserved = [.. ReservedRanges.Everywhere];
+
     private sealed record SiteSubnet(IPNetwork Subnet, SourceLocation Location, string Path, string Site);
 
     /// <param name="shapeErrors">Whether the shapes already found errors; rules about the whole cluster then stay quiet.</param>
@@ -112,6 +115,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         {
             return null;
         }
+        foreach (var reserved in definition.ReservedRanges.Where(r => !_reserved.Contains(r)))
+        {
+            _reserved.Add(reserved);
+        }
         var section = site.Section(provider);
         var before = errors.Count;
         var settings = definition.ReadSettings(section, errors);
@@ -125,7 +132,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             var (location, path) = section is not null && section.Declares("subnet") && section.Has("subnet")
                 ? (section.LocationOf("subnet"), section.PathOf("subnet"))
                 : (site.LocationOf(provider), site.PathOf(provider));
-            _siteSubnets.Add(new SiteSubnet(subnet, location, path, siteName ?? site.KeyPath));
+            if (!IsReserved(subnet, [.. ReservedRanges.Everywhere, .. definition.ReservedRanges], location, path, "site subnet"))
+            {
+                _siteSubnets.Add(new SiteSubnet(subnet, location, path, siteName ?? site.KeyPath));
+            }
         }
         return settings;
     }
@@ -274,6 +284,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
                     : $"write a network address and prefix such as {ClusterFormat.DefaultOverlayCidr}");
             return null;
         }
+        if (IsReserved(cidr, _reserved, location, path, "overlay range"))
+        {
+            return null;
+        }
         if ((1L << (32 - cidr.PrefixLength)) - 2 < siteCount)
         {
             Add(location, path, $"{cidr} has too few addresses for the master and {siteCount - 1} gateways",
@@ -344,7 +358,18 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         return null;
     }
 
-    private static bool Overlap(IPNetwork a, IPNetwork b) => a.Contains(b.BaseAddress) || b.Contains(a.BaseAddress);
+    private static bool Overlap(IPNetwork a, IPNetwork b) => ReservedRanges.Overlap(a, b);
+
+    private bool IsReserved(IPNetwork range, IEnumerable<(IPNetwork Range, string Meaning)> reserved, SourceLocation location, string path, string what)
+    {
+        if (reserved.FirstOrDefault(r => Overlap(r.Range, range)) is not (var clash, { } meaning))
+        {
+            return false;
+        }
+        Add(location, path, $"the {what} {range} overlaps {clash}, which is reserved ({meaning})",
+            "choose a private range such as 10.11.0.0/24 (10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16 are meant for this)");
+        return true;
+    }
 
     private void Add(SourceLocation location, string path, string problem, string fix) =>
         errors.Add(new ConfigError(location, path, problem, fix));
