@@ -155,6 +155,28 @@ public sealed class ClusterConfigLoaderTests : IDisposable
         Assert.Contains("no such file", error.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/dev/zero", "it is not a regular file (a device, FIFO or socket)")]
+    [InlineData("/", "it is a directory, not a file")]
+    [InlineData("a\0b.yaml", "the path holds a NUL character")]
+    public void A_configuration_path_that_is_no_regular_file_is_an_error_not_an_exception(string path, string why)
+    {
+        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"cannot read the configuration file: {why}", error.Problem);
+    }
+
+    [Fact]
+    public void A_configuration_file_over_1_MiB_is_refused_before_parsing()
+    {
+        var path = _files.Write("huge.yaml", ConfigTestFiles.Minimal + "\n" + new string('#', ClusterConfigLoader.MaximumFileBytes) + "\n");
+
+        var error = Assert.Single(ClusterConfigLoader.Load(path, FakeProviders.Registry).Errors);
+
+        Assert.StartsWith("cannot read the configuration file: it is larger than 1024 KiB", error.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_reads_public_keys_relative_to_the_files_directory()
     {

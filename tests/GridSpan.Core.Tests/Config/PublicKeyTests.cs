@@ -1,3 +1,5 @@
+using GridSpan.Config;
+
 namespace GridSpan.Core.Tests.Config;
 
 public sealed class PublicKeyTests : IDisposable
@@ -110,5 +112,71 @@ public sealed class PublicKeyTests : IDisposable
         var errors = _files.LoadErrors(WithKeys("a.pub, b.pub"));
 
         Assert.Equal(["ssh.publicKeys[0]", "ssh.publicKeys[1]"], errors.Select(e => e.KeyPath));
+    }
+
+    [Fact]
+    public void A_device_is_refused_without_reading_it()
+    {
+        var error = LoadOneErrorWithin(WithKeys("/dev/zero"));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.Equal("cannot read the public key file '/dev/zero' (/dev/zero): it is not a regular file (a device, FIFO or socket)", error.Problem);
+    }
+
+    [Fact]
+    public void A_fifo_is_refused_without_waiting_for_a_writer()
+    {
+        var fifo = Path.Combine(_files.Directory, "key.pub");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var error = LoadOneErrorWithin(WithKeys("key.pub"));
+
+        Assert.EndsWith("it is not a regular file (a device, FIFO or socket)", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_refused()
+    {
+        System.IO.Directory.CreateDirectory(Path.Combine(_files.Directory, "keys"));
+
+        var error = LoadOneErrorWithin(WithKeys("keys"));
+
+        Assert.EndsWith("it is a directory, not a file", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_over_64_KiB_is_refused_and_one_of_64_KiB_is_read()
+    {
+        var line = ConfigTestFiles.Ed25519Key + "\n";
+        var padding = new string('#', (64 * 1024) - line.Length - 1) + "\n";
+        _files.Write("exact.pub", padding + line);
+        _files.Write("big.pub", "#" + padding + line);
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key], _files.LoadValid(WithKeys("exact.pub")).Ssh.PublicKeys);
+        var error = LoadOneErrorWithin(WithKeys("big.pub"));
+        Assert.EndsWith("it is larger than 64 KiB (65,537 bytes)", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_with_a_nul_character_is_an_error_not_an_exception()
+    {
+        var error = LoadOneErrorWithin(WithKeys("\"keys/a\\0b.pub\""));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.EndsWith("the path holds a NUL character", error.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>A reader that blocks (a FIFO) fails the test instead of hanging it.</summary>
+    private ConfigError LoadOneErrorWithin(string yaml)
+    {
+        var load = Task.Run(() => _files.LoadOneError(yaml));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(5)), "loading took more than 5 s");
+        return load.Result;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
+using GridSpan.Common;
 
 namespace GridSpan.Config.Validation;
 
@@ -16,6 +17,9 @@ internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory
         "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
     ];
 
+    /// <summary>A key line is under 1 KiB (RSA 4096 included); a file of many keys fits easily.</summary>
+    private const int MaximumFileBytes = 64 * 1024;
+
     private const string NewKeyFix = "create a key pair with 'ssh-keygen -t ed25519' and give the path of its .pub file";
 
     public ImmutableArray<string> Read(CheckedString entry)
@@ -26,21 +30,16 @@ internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory
             return Check(text, entry, "this key line") is { } line ? [line] : [];
         }
 
-        var path = Resolve(text);
-        string content;
-        try
+        if (text.Contains('\0', StringComparison.Ordinal))
         {
-            content = File.ReadAllText(path);
+            Add(entry, $"the public key file '{text}' cannot be read: the path holds a NUL character", $"write the path of a .pub file, or {NewKeyFix}");
+            return [];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        var path = Resolve(text);
+        var file = UserFile.ReadText(path, MaximumFileBytes);
+        if (file.Text is not { } content)
         {
-            var why = exception switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "there is no such file",
-                UnauthorizedAccessException => "permission denied",
-                _ => exception.Message,
-            };
-            Add(entry, $"cannot read the public key file '{text}' ({path}): {why}",
+            Add(entry, $"cannot read the public key file '{text}' ({path}): {file.Problem}",
                 $"check the path (relative paths start at the directory of the config file, {baseDirectory}), or {NewKeyFix}");
             return [];
         }
