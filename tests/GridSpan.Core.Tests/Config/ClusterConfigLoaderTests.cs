@@ -189,6 +189,31 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Formatted_errors_escape_control_characters_of_rejected_values()
+    {
+        var result = _files.Load(ConfigTestFiles.Minimal.Replace("name: demo", "name: \"demo\\e[2J\\e]0;pwned\\a\\nforged: line\\u202e\"", StringComparison.Ordinal));
+
+        var lines = result.FormatErrors().ToList();
+
+        Assert.Equal("cluster.yaml:1:7: name: 'demo\\e[2J\\e]0;pwned\\u0007\\nforged: line\\u202E' is not a valid cluster name: it becomes part of host names, which allow only lowercase letters, digits and inner hyphens", lines[0]);
+        Assert.All(lines, line => Assert.True(PrintableText.IsAllPrintable(line), line));
+        Assert.All(result.Errors, error => Assert.True(PrintableText.IsAllPrintable(error.ToString())));
+    }
+
+    [Fact]
+    public void A_file_with_thousands_of_errors_prints_fifty_and_counts_the_rest()
+    {
+        var features = string.Join(", ", Enumerable.Repeat("\"bad feature\"", 5000));
+        var result = _files.Load(ConfigTestFiles.Minimal.Replace("count: 1", $"count: 1, features: [{features}]", StringComparison.Ordinal));
+
+        var lines = result.FormatErrors().ToList();
+
+        Assert.Equal(5000, result.Errors.Length);
+        Assert.Equal((2 * ConfigLoadResult.MaximumPrintedErrors) + 1, lines.Count);
+        Assert.Equal("... and 4950 more errors", lines[^1]);
+    }
+
+    [Fact]
     public void Formatted_errors_give_location_key_problem_and_an_indented_fix()
     {
         var result = _files.Load(ConfigTestFiles.Minimal.Replace("count: 1", "count: 1, colour: red", StringComparison.Ordinal));

@@ -172,6 +172,53 @@ public sealed class PublicKeyTests : IDisposable
         Assert.EndsWith("the path holds a NUL character", error.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\\ncommand=\\\"sh\\\" ssh-ed25519 AAAA x")]
+    [InlineData("\\rcommand=\\\"sh\\\"")]
+    [InlineData("\\u2028second line")]
+    [InlineData("\\e[2Jclear")]
+    [InlineData("a\\tb")]
+    public void An_inline_key_whose_comment_holds_a_control_character_is_refused(string escapedTail)
+    {
+        var error = _files.LoadOneError(WithKeys($"\"{ConfigTestFiles.Ed25519Key}{escapedTail}\""));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.Equal("the comment of this key line holds a line break or another control character", error.Problem);
+    }
+
+    [Fact]
+    public void A_line_break_inside_the_base64_blob_is_refused()
+    {
+        var key = ConfigTestFiles.Ed25519Key.Insert("ssh-ed25519 AAAA".Length, "\\n");
+
+        var error = _files.LoadOneError(WithKeys($"\"{key}\""));
+
+        Assert.StartsWith("this key line is not an OpenSSH public key", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_are_written_back_canonically_one_line_each()
+    {
+        var parts = ConfigTestFiles.Ed25519Key.Split(' ');
+        _files.Write("spaced.pub", $"  {parts[0]}\t  {parts[1]}   {parts[2]}  \r\n{ConfigTestFiles.RsaKey.Replace(" bob@desk", "", StringComparison.Ordinal)}\n");
+
+        var spec = _files.LoadValid(WithKeys("spaced.pub"));
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key, ConfigTestFiles.RsaKey.Replace(" bob@desk", "", StringComparison.Ordinal)], spec.Ssh.PublicKeys);
+        Assert.All(spec.Ssh.PublicKeys, k => Assert.DoesNotContain(k, c => char.IsControl(c)));
+    }
+
+    [Fact]
+    public void A_key_file_line_with_options_is_refused()
+    {
+        _files.Write("options.pub", $"command=\"/bin/sh\" {ConfigTestFiles.Ed25519Key}\n");
+
+        var error = _files.LoadOneError(WithKeys("options.pub"));
+
+        Assert.StartsWith("key 1 of 'options.pub' is not an OpenSSH public key", error.Problem, StringComparison.Ordinal);
+    }
+
     /// <summary>A reader that blocks (a FIFO) fails the test instead of hanging it.</summary>
     private ConfigError LoadOneErrorWithin(string yaml)
     {
