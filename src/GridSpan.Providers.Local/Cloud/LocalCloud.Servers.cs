@@ -134,19 +134,18 @@ public sealed partial class LocalCloud
     /// <summary>Waits until the server is active (SSH answers) or failed. Polls the node itself, not the state file.</summary>
     public async Task<ServerRecord> WaitActiveAsync(string serverId, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
         var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
         var record = state.Servers.FirstOrDefault(s => s.Id == serverId) ?? throw NotFound("server", serverId);
         var port = state.Ports.First(p => p.Id == record.PortId);
         var ssh = new IPEndPoint(IPAddress.Parse(port.Address), 22);
         var netns = Names.NetnsPath(Names.Node(serverId));
-        while (true)
+        return await Wait.UntilAsync(async token =>
         {
             var alive = record.Pid is { } pid && record.StartTicks is { } ticks && Processes.IsAlive(pid, ticks);
             if (!alive || record.Status != ServerStatusText.Building
-                || await NetnsSocket.AnswersAsync(netns, ssh, "SSH-", TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false))
+                || await NetnsSocket.AnswersAsync(netns, ssh, "SSH-", TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false))
             {
-                var server = await GetServerAsync(serverId, cancellationToken).ConfigureAwait(false) ?? throw NotFound("server", serverId);
+                var server = await GetServerAsync(serverId, token).ConfigureAwait(false) ?? throw NotFound("server", serverId);
                 if (server.Status == ServerStatusText.Active)
                 {
                     return server;
@@ -157,12 +156,10 @@ public sealed partial class LocalCloud
                 }
                 record = server;
             }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw GridSpanException.Provider("local", $"server {record.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}");
-            }
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
+            return null;
+        }, TimeSpan.FromMilliseconds(100), timeout,
+            () => GridSpanException.Provider("local", $"server {record.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}"),
+            TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a shell script inside a server (all its namespaces), as root; for tests and diagnostics.</summary>
