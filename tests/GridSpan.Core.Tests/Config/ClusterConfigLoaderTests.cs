@@ -86,11 +86,11 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     {
         var spec = _files.LoadValid(ConfigTestFiles.Minimal + """
 
-            overlay: { kind: vxlan, cidr: 172.30.0.0/16 }
+            overlay: { kind: wireguard, cidr: 172.30.0.0/16 }
             slurm: { suspendTime: 600, resumeTimeout: 900 }
             """);
 
-        Assert.Equal(new OverlaySpec(OverlayKind.Vxlan, IPNetwork.Parse("172.30.0.0/16")), spec.Overlay);
+        Assert.Equal(new OverlaySpec(OverlayKind.WireGuard, IPNetwork.Parse("172.30.0.0/16")), spec.Overlay);
         Assert.Equal(new SlurmSpec(600, 900), spec.Slurm);
     }
 

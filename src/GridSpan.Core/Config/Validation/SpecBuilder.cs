@@ -28,6 +28,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
     /// <param name="shapeErrors">Whether the shapes already found errors; rules about the whole cluster then stay quiet.</param>
     public ClusterSpec? Build(ConfigSection root, bool shapeErrors)
     {
+        ClusterLimits.Check(root, errors);
         var name = HostLabelOf(root, "name", "cluster");
         if (name is not null)
         {
@@ -38,13 +39,18 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
         var overlay = BuildOverlay(root.SectionOrEmpty("overlay"), root.Sections("sites").Length);
         var storage = BuildStorage(root.SectionOrEmpty("storage"));
         var slurm = root.SectionOrEmpty("slurm");
+        NameClashRules.Check(root.Sections("sites"), errors);
+        OverlayKindRules.Check(root.SectionOrEmpty("overlay"), errors);
 
         if (errors.Count > 0 || name is null || sites is null || overlay is null)
         {
             return null;
         }
-        return new ClusterSpec(name, ssh, sites.Value, overlay, storage,
+        var spec = new ClusterSpec(name, ssh, sites.Value, overlay, storage,
             new SlurmSpec((int)slurm.IntegerOrDefault("suspendTime"), (int)slurm.IntegerOrDefault("resumeTimeout")));
+        // Rules on the whole cluster, as the planner will see it.
+        CapacityRules.Check(spec, root.Sections("sites"), errors);
+        return errors.Count > 0 ? null : spec;
     }
 
     private SshSpec BuildSsh(ConfigSection section)
