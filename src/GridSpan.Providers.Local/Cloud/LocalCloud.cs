@@ -106,7 +106,10 @@ public sealed class LocalCloud
         {
             return;
         }
-        var pidFile = Path.Combine(Options.StateDirectory, "api.pid");
+        var pidFile = ApiPidFile;
+        // The recorded server is not running: a pid file left by it would make start-stop-daemon refuse to
+        // start ("already running", exit 1) while that PID is a zombie or belongs to another process.
+        File.Delete(pidFile);
         var environment = new Dictionary<string, string>
         {
             ["GRIDSPAN_LOCALCLOUD_STATE"] = Options.StateDirectory,
@@ -126,6 +129,8 @@ public sealed class LocalCloud
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
         state.Api = new ApiRecord(pid, Processes.StartTicks(pid) ?? 0, Options.ApiAddress.ToString(), Options.ApiPort);
     }
+
+    private string ApiPidFile => Path.Combine(Options.StateDirectory, "api.pid");
 
     private Task<CommandResult> ApplyPortSecurityAsync(CloudState state, CancellationToken cancellationToken) =>
         Commands.NftAsync(Names.World, FirewallRules.PortSecurity(state.Ports), cancellationToken);
@@ -722,15 +727,17 @@ public sealed class LocalCloud
                 await _nodes.RemoveAsync(Path.GetFileName(orphan), null, null, CancellationToken.None).ConfigureAwait(false);
             }
         }
-        if (state.Api is { } api && Processes.IsAlive(api.Pid, api.StartTicks))
+        if (state.Api is { } api)
         {
+            // Down returns only once the old server is gone: a create right after it starts a new one.
             Processes.Signal(api.Pid, api.StartTicks, Processes.SigTerm);
-            for (var i = 0; i < 100 && Processes.IsAlive(api.Pid, api.StartTicks); i++)
+            if (!await Processes.WaitGoneAsync(api.Pid, api.StartTicks, TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false))
             {
-                await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+                Processes.Signal(api.Pid, api.StartTicks, Processes.SigKill);
+                await Processes.WaitGoneAsync(api.Pid, api.StartTicks, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
             }
-            Processes.Signal(api.Pid, api.StartTicks, Processes.SigKill);
         }
+        File.Delete(ApiPidFile);
         foreach (var network in state.Networks)
         {
             await RemoveSiteNetworkAsync(network.Id).ConfigureAwait(false);
