@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Secrets;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -147,7 +148,7 @@ public sealed class ClusterRenderer
         var masterOptions = node.Role == NodeRole.Master ? options : _optionsFor(master);
         if (node.Role == NodeRole.Master)
         {
-            commands.Add($"mkdir -p {string.Join(' ', _plan.Storage.Exports.Select(e => e.Path))}");
+            commands.Add($"mkdir -p {ShellQuote.Join(_plan.Storage.Exports.Select(e => e.Path))}");
             if (options.Storage == StorageTransport.KernelNfs && _plan.Storage.Exports.Length > 0)
             {
                 files.Add(BundleFile.Public(NodePaths.Exports, StorageRenderer.RenderExports(_plan)));
