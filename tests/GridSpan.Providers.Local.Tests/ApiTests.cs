@@ -163,6 +163,25 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Down_returns_only_when_the_api_server_is_gone_so_a_create_right_after_it_starts_a_new_one()
+    {
+        await using var test = await LocalTestCloud.CreateAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            // A network brings up the cloud's world, and the API server with it.
+            await new Sites(test, $"c-again{round}").NetworkAsync("site", "10.73.0.0/24", 1500);
+            var api = (await test.Cloud.Store.ReadAsync(CancellationToken.None)).Api;
+            Assert.NotNull(api);
+            Assert.True(Host.Processes.IsAlive(api.Pid, api.StartTicks));
+
+            await test.Cloud.DownAsync(CancellationToken.None);
+
+            Assert.NotEqual(api.StartTicks, Host.Processes.StartTicks(api.Pid));
+            Assert.False(File.Exists(Path.Combine(test.Cloud.Options.StateDirectory, "api.pid")));
+        }
+    }
+
+    [Fact]
     public async Task A_create_beyond_the_quota_fails_with_a_clear_error()
     {
         await using var test = await LocalTestCloud.CreateAsync();

@@ -23,7 +23,10 @@ public sealed partial class LocalCloud
         {
             return;
         }
-        var pidFile = Path.Combine(Options.StateDirectory, "api.pid");
+        var pidFile = ApiPidFile;
+        // The recorded server is not running: a pid file left by it would make start-stop-daemon refuse to
+        // start ("already running", exit 1) while that PID is a zombie or belongs to another process.
+        File.Delete(pidFile);
         var environment = new Dictionary<string, string>
         {
             ["GRIDSPAN_LOCALCLOUD_STATE"] = Options.StateDirectory,
@@ -43,4 +46,6 @@ public sealed partial class LocalCloud
         var pid = int.Parse((await File.ReadAllTextAsync(pidFile, cancellationToken).ConfigureAwait(false)).Trim(), CultureInfo.InvariantCulture);
         state.Api = new ApiRecord(pid, Processes.StartTicks(pid) ?? 0, Options.ApiAddress.ToString(), Options.ApiPort);
     }
+
+    private string ApiPidFile => Path.Combine(Options.StateDirectory, "api.pid");
 }

@@ -169,15 +169,17 @@ public sealed partial class LocalCloud
                 await _nodes.RemoveAsync(Path.GetFileName(orphan), null, null, CancellationToken.None).ConfigureAwait(false);
             }
         }
-        if (state.Api is { } api && Processes.IsAlive(api.Pid, api.StartTicks))
+        if (state.Api is { } api)
         {
+            // Down returns only once the old server is gone: a create right after it starts a new one.
             Processes.Signal(api.Pid, api.StartTicks, Processes.SigTerm);
-            for (var i = 0; i < 100 && Processes.IsAlive(api.Pid, api.StartTicks); i++)
+            if (!await Processes.WaitGoneAsync(api.Pid, api.StartTicks, TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false))
             {
-                await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+                Processes.Signal(api.Pid, api.StartTicks, Processes.SigKill);
+                await Processes.WaitGoneAsync(api.Pid, api.StartTicks, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
             }
-            Processes.Signal(api.Pid, api.StartTicks, Processes.SigKill);
         }
+        File.Delete(ApiPidFile);
         foreach (var network in state.Networks)
         {
             await RemoveSiteNetworkAsync(network.Id).ConfigureAwait(false);

@@ -77,6 +77,24 @@ public static class Processes
         return NativeMethods.Kill(pid, signal) == 0;
     }
 
+    /// <summary>
+    /// Waits until the process is gone from the process table (reaped, not merely a zombie: a zombie still
+    /// answers kill(pid, 0), and start-stop-daemon takes that for a running server). False on timeout.
+    /// </summary>
+    public static async Task<bool> WaitGoneAsync(int pid, long startTicks, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (StartTicks(pid) == startTicks)
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+        return true;
+    }
+
     public const int SigTerm = 15;
     public const int SigKill = 9;
 }
