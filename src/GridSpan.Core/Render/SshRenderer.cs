@@ -1,5 +1,6 @@
 using GridSpan.Plan;
 using GridSpan.Secrets;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -14,7 +15,7 @@ public static class SshRenderer
         var text = new TextLines().Line($"# Host keys of every node of cluster {plan.Name}, rendered by GridSpan.");
         foreach (var node in plan.Nodes)
         {
-            text.Line($"{node.Name},{node.Name}.{plan.Domain},{node.Address} {KeyWithoutComment(secrets.HostKeys[node.Name].PublicKey)}");
+            text.Line($"{HostsQuote.Name(node.Name)},{HostsQuote.Name($"{node.Name}.{plan.Domain}")},{node.Address} {KeyWithoutComment(secrets.HostKeys[node.Name].PublicKey)}");
         }
         return text.ToString();
     }
