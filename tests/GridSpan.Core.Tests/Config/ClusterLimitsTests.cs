@@ -37,7 +37,7 @@ public sealed class ClusterLimitsTests : IDisposable
         var error = Assert.Single(errors, e => e.Problem.Contains("limit of 20,000 nodes", StringComparison.Ordinal));
         // The master and two groups of 10,000: the second group crosses the limit.
         Assert.Equal("sites[0].workers[1]", error.KeyPath);
-        Assert.Equal((6, 9), (error.Location.Line, error.Location.Column));
+        Assert.Equal((8, 9), (error.Location.Line, error.Location.Column));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ClusterLimitsTests : IDisposable
     [Fact]
     public void One_node_more_than_the_limit_is_refused()
     {
-        var errors = _files.LoadErrors(Cluster(100, 1, 199).Replace("name: g0, flavor: small, onDemand: 199 }\n  - name: s1", "name: g0, flavor: small, onDemand: 200 }\n  - name: s1", StringComparison.Ordinal));
+        var errors = _files.LoadErrors(Cluster(100, 1, 199).Replace("name: g0, flavor: small, onDemand: 199 }\n  - name: s1\n", "name: g0, flavor: small, onDemand: 200 }\n  - name: s1\n", StringComparison.Ordinal));
 
         var error = Assert.Single(errors);
         Assert.Equal("sites[99].workers[0]", error.KeyPath);
