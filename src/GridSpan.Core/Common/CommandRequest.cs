@@ -1,3 +1,5 @@
+using GridSpan.Common.Quoting;
+
 namespace GridSpan.Common;
 
 /// <summary>
@@ -21,10 +23,5 @@ public sealed record CommandRequest(string Program, IReadOnlyList<string> Argume
     public static CommandRequest Of(string program, params string[] arguments) => new(program, arguments);
 
     public override string ToString() =>
-        string.Join(' ', new[] { Program }.Concat(Arguments.Select(Quote)));
-
-    private static string Quote(string argument) =>
-        argument.Length > 0 && argument.All(c => char.IsLetterOrDigit(c) || "-_./=:,@%+".Contains(c))
-            ? argument
-            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        string.Join(' ', new[] { Program }.Concat(Arguments.Select(ShellQuote.Quote)));
 }

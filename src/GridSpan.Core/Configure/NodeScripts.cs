@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GridSpan.Render;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Configure;
 

@@ -1,4 +1,5 @@
 using GridSpan.Common;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Configure;
 

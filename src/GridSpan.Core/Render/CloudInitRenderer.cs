@@ -1,3 +1,4 @@
+using GridSpan.Common.Quoting;
 using GridSpan.Plan;
 using GridSpan.Secrets;
 
@@ -23,61 +24,54 @@ public static class CloudInitRenderer
         ArgumentNullException.ThrowIfNull(secrets);
         var hostKey = secrets.HostKeys[node.Name];
         var keys = plan.UserPublicKeys.Append(secrets.ClusterSsh.PublicKey).ToList();
+        var authorizedKeys = YamlWriter.List(keys.Select(YamlWriter.Text));
+        var comment = $"# First boot of {node.Name} ({node.Role.ToString().ToLowerInvariant()}, site {node.Site})";
         if (runtime == NodeRuntime.Container)
         {
-            return new TextLines()
-                .Line("#cloud-config")
-                .Line($"# First boot of {node.Name} ({node.Role.ToString().ToLowerInvariant()}, site {node.Site}) on the local cloud, rendered by GridSpan.")
-                .Line($"hostname: {node.Name}")
-                .Line("write_files:")
-                .Line($"  - path: {NodePaths.HostKey}")
-                .Line("    permissions: \"0600\"")
-                .Line("    owner: root:root")
-                .Line("    content: |")
-                .Lines(hostKey.PrivateKey.TrimEnd('\n').Split('\n').Select(l => $"      {l}"))
-                .Line($"  - path: {NodePaths.HostKey}.pub")
-                .Line("    permissions: \"0644\"")
-                .Line("    owner: root:root")
-                .Line($"    content: {Quote(hostKey.PublicKey + "\n")}")
-                .Line("ssh_authorized_keys:")
-                .Lines(keys.Select(k => $"  - {Quote(k)}"))
-                .ToString();
+            return YamlWriter.Write(
+                YamlWriter.Map(
+                    ("hostname", YamlWriter.Text(node.Name)),
+                    ("write_files", YamlWriter.List([
+                        YamlWriter.Map(
+                            ("path", YamlWriter.Text(NodePaths.HostKey)),
+                            ("permissions", YamlWriter.Text("0600")),
+                            ("owner", YamlWriter.Text("root:root")),
+                            ("content", YamlWriter.Block(hostKey.PrivateKey.TrimEnd('\n') + "\n"))),
+                        YamlWriter.Map(
+                            ("path", YamlWriter.Text(NodePaths.HostKey + ".pub")),
+                            ("permissions", YamlWriter.Text("0644")),
+                            ("owner", YamlWriter.Text("root:root")),
+                            ("content", YamlWriter.Text(hostKey.PublicKey + "\n"))),
+                    ])),
+                    ("ssh_authorized_keys", authorizedKeys)),
+                "#cloud-config", comment + " on the local cloud, rendered by GridSpan.");
         }
-        var text = new TextLines()
-            .Line("#cloud-config")
-            .Line($"# First boot of {node.Name} ({node.Role.ToString().ToLowerInvariant()}, site {node.Site}), rendered by GridSpan.")
-            .Line($"hostname: {node.Name}")
-            .Line($"fqdn: {node.Name}.{plan.Domain}")
-            .Line("prefer_fqdn_over_hostname: false")
-            .Line("manage_etc_hosts: false")
-            .Line("ssh_pwauth: false")
-            .Line("ssh_deletekeys: true")
-            .Line("ssh_genkeytypes: []")
-            .Line("ssh_keys:")
-            .Line("  ed25519_private: |");
-        foreach (var line in hostKey.PrivateKey.TrimEnd('\n').Split('\n'))
-        {
-            text.Line($"    {line}");
-        }
-        text.Line($"  ed25519_public: {Quote(hostKey.PublicKey)}");
+        var root = YamlWriter.Map(
+            ("hostname", YamlWriter.Text(node.Name)),
+            ("fqdn", YamlWriter.Text($"{node.Name}.{plan.Domain}")),
+            ("prefer_fqdn_over_hostname", YamlWriter.Literal(false)),
+            ("manage_etc_hosts", YamlWriter.Literal(false)),
+            ("ssh_pwauth", YamlWriter.Literal(false)),
+            ("ssh_deletekeys", YamlWriter.Literal(true)),
+            ("ssh_genkeytypes", YamlWriter.List([])),
+            ("ssh_keys", YamlWriter.Map(
+                ("ed25519_private", YamlWriter.Block(hostKey.PrivateKey.TrimEnd('\n') + "\n")),
+                ("ed25519_public", YamlWriter.Text(hostKey.PublicKey)))));
         if (plan.User == "root")
         {
-            text.Line("disable_root: false")
-                .Line("ssh_authorized_keys:")
-                .Lines(keys.Select(k => $"  - {Quote(k)}"));
+            root.Add(YamlWriter.Text("disable_root"), YamlWriter.Literal(false));
+            root.Add(YamlWriter.Text("ssh_authorized_keys"), authorizedKeys);
         }
         else
         {
-            text.Line("users:")
-                .Line($"  - name: {plan.User}")
-                .Line("    shell: /bin/bash")
-                .Line("    sudo: \"ALL=(ALL) NOPASSWD:ALL\"")
-                .Line("    ssh_authorized_keys:")
-                .Lines(keys.Select(k => $"      - {Quote(k)}"));
+            root.Add(YamlWriter.Text("users"), YamlWriter.List([
+                YamlWriter.Map(
+                    ("name", YamlWriter.Text(plan.User)),
+                    ("shell", YamlWriter.Text("/bin/bash")),
+                    ("sudo", YamlWriter.Text("ALL=(ALL) NOPASSWD:ALL")),
+                    ("ssh_authorized_keys", authorizedKeys)),
+            ]));
         }
-        return text.ToString();
+        return YamlWriter.Write(root, "#cloud-config", comment + ", rendered by GridSpan.");
     }
-
-    private static string Quote(string value) =>
-        $"\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)}\"";
 }

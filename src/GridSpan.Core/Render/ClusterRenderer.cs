@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Secrets;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -133,6 +134,9 @@ public sealed class ClusterRenderer
             files.Add(BundleFile.Secret(NodePaths.MungeKey, _secrets.Munge.Value, "munge", "munge", 0b100_000_000));
             files.Add(BundleFile.Public(NodePaths.SlurmConf, SlurmConf(options)));
             packages.AddRange(["munge", "slurm-client", "mpich", "libmpich-dev"]);
+            // One MPI: an OpenMPI that came with the image would own Debian's mpicc and mpirun alternatives.
+            commands.Add("update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich");
+            commands.Add("update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich");
             services.Add(new BundleService("munge.service", [NodePaths.MungeKey]));
             if (options.Runtime == NodeRuntime.VirtualMachine)
             {
@@ -144,7 +148,7 @@ public sealed class ClusterRenderer
         var masterOptions = node.Role == NodeRole.Master ? options : _optionsFor(master);
         if (node.Role == NodeRole.Master)
         {
-            commands.Add($"mkdir -p {string.Join(' ', _plan.Storage.Exports.Select(e => e.Path))}");
+            commands.Add($"mkdir -p {ShellQuote.Join(_plan.Storage.Exports.Select(e => e.Path))}");
             if (options.Storage == StorageTransport.KernelNfs && _plan.Storage.Exports.Length > 0)
             {
                 files.Add(BundleFile.Public(NodePaths.Exports, StorageRenderer.RenderExports(_plan)));

@@ -1,4 +1,5 @@
 using GridSpan.Plan;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -21,8 +22,8 @@ public static class DnsRenderer
         {
             text.Line($"listen-address={overlay}");
         }
-        text.Line($"domain={plan.Domain}")
-            .Line($"local=/{plan.Domain}/")
+        text.Line($"domain={DnsmasqQuote.Value(plan.Domain)}")
+            .Line($"local={DnsmasqQuote.Value($"/{plan.Domain}/")}")
             .Line("domain-needed")
             .Line("bogus-priv")
             .Line("# The cluster's names come from the files in hostsdir (re-read on change), not from /etc/hosts.")
@@ -35,7 +36,7 @@ public static class DnsRenderer
         }
         foreach (var server in options.UpstreamDns)
         {
-            text.Line($"server={server}");
+            text.Line($"server={DnsmasqQuote.Value(server)}");
         }
         return text.ToString();
     }
@@ -46,7 +47,7 @@ public static class DnsRenderer
         var text = new TextLines().Line($"# Every node of cluster {plan.Name}, on-demand ones included (their addresses are planned).");
         foreach (var record in plan.Dns)
         {
-            text.Line($"{record.Address} {record.Fqdn} {record.Name}");
+            text.Line($"{record.Address} {HostsQuote.Name(record.Fqdn)} {HostsQuote.Name(record.Name)}");
         }
         return text.ToString();
     }
@@ -66,7 +67,7 @@ public static class DnsRenderer
             .Line("ff02::2 ip6-allrouters");
         foreach (var entry in new[] { node, master, siteVpnNode }.DistinctBy(n => n.Name))
         {
-            text.Line($"{entry.Address} {entry.Name}.{plan.Domain} {entry.Name}");
+            text.Line($"{entry.Address} {HostsQuote.Name($"{entry.Name}.{plan.Domain}")} {HostsQuote.Name(entry.Name)}");
         }
         return text.ToString();
     }
@@ -78,7 +79,7 @@ public static class DnsRenderer
         var server = node.Role == NodeRole.Master ? "127.0.0.1" : plan.MasterNode.Address.ToString();
         return new TextLines()
             .Line("# Rendered by GridSpan: the master's dnsmasq answers for the cluster.")
-            .Line($"search {plan.Domain}")
+            .Line($"search {HostsQuote.Name(plan.Domain)}")
             .Line($"nameserver {server}")
             .Line("options timeout:2 attempts:3")
             .ToString();

@@ -1,4 +1,5 @@
 using GridSpan.Plan;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -20,8 +21,8 @@ public static class SlurmConfRenderer
         var text = new TextLines()
             .Line($"# slurm.conf of cluster {plan.Name}, for Slurm {options.SlurmVersion.Major}.{options.SlurmVersion.Minor:00} on {(container ? "containers" : "virtual machines")}.")
             .Line("# Rendered by GridSpan from the cluster plan; edits here are overwritten.")
-            .Line($"ClusterName={slurm.ClusterName}")
-            .Line($"SlurmctldHost={slurm.Controller}")
+            .Line($"ClusterName={SlurmConfQuote.Value(slurm.ClusterName)}")
+            .Line($"SlurmctldHost={SlurmConfQuote.Value(slurm.Controller)}")
             .Line("SlurmUser=slurm")
             .Line("AuthType=auth/munge")
             .Line("MpiDefault=none")
@@ -83,7 +84,7 @@ public static class SlurmConfRenderer
             if (slurm.StaticNodes.Length > 0)
             {
                 text.Line("# Always-on nodes are never powered down.")
-                    .Line($"SuspendExcNodes={slurm.StaticNodes}");
+                    .Line($"SuspendExcNodes={SlurmConfQuote.Value(slurm.StaticNodes)}");
             }
             if (options.IsSlurm2311OrLater)
             {
@@ -103,13 +104,13 @@ public static class SlurmConfRenderer
         text.Line().Line("# Nodes");
         foreach (var set in slurm.NodeSets)
         {
-            var features = set.Features.Length > 0 ? $" Features={string.Join(',', set.Features)}" : "";
-            text.Line($"NodeName={set.Nodes} CPUs={set.Cpus} RealMemory={set.RealMemoryMiB}{features} State={(set.Cloud ? "CLOUD" : "UNKNOWN")}");
+            var features = set.Features.Length > 0 ? $" Features={SlurmConfQuote.Value(string.Join(',', set.Features))}" : "";
+            text.Line($"NodeName={SlurmConfQuote.Value(set.Nodes)} CPUs={set.Cpus} RealMemory={set.RealMemoryMiB}{features} State={(set.Cloud ? "CLOUD" : "UNKNOWN")}");
         }
         text.Line().Line("# Partitions: all (default), one per site, one per worker group");
         foreach (var partition in slurm.Partitions)
         {
-            text.Line($"PartitionName={partition.Name} Nodes={partition.Nodes}{(partition.IsDefault ? " Default=YES" : "")} MaxTime=INFINITE State=UP");
+            text.Line($"PartitionName={SlurmConfQuote.Value(partition.Name)} Nodes={SlurmConfQuote.Value(partition.Nodes)}{(partition.IsDefault ? " Default=YES" : "")} MaxTime=INFINITE State=UP");
         }
         return text.ToString();
     }

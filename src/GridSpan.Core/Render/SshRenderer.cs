@@ -1,5 +1,6 @@
 using GridSpan.Plan;
 using GridSpan.Secrets;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
@@ -29,7 +30,7 @@ public static class SshRenderer
     public static string NamePatterns(ClusterPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return $"{plan.Name}-*,*.{plan.Domain}";
+        return $"{HostsQuote.Name(plan.Name)}-*,*.{HostsQuote.Name(plan.Domain)}";
     }
 
     public static string RenderAuthorizedKeys(ClusterPlan plan, ClusterSecrets secrets)

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using GridSpan.Common.Quoting;
 using GridSpan.Plan;
 
 namespace GridSpan.Render;
@@ -21,7 +20,7 @@ public static class StorageRenderer
             .Line("# no_root_squash: the cluster user may be root, and jobs write as themselves.");
         foreach (var export in plan.Storage.Exports)
         {
-            text.Line($"{export.Path} {string.Join(' ', export.Clients.Select(c => $"{c}(rw,sync,no_subtree_check,no_root_squash)"))}");
+            text.Line($"{ExportsQuote.Path(export.Path)} {string.Join(' ', export.Clients.Select(c => $"{c}(rw,sync,no_subtree_check,no_root_squash)"))}");
         }
         return text.ToString();
     }
@@ -33,36 +32,7 @@ public static class StorageRenderer
         .ToString();
 
     /// <summary>The systemd unit name of a mount point, as `systemd-escape --path --suffix=mount` gives it.</summary>
-    public static string MountUnitName(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var trimmed = path.Trim('/');
-        if (trimmed.Length == 0)
-        {
-            return "-.mount";
-        }
-        var name = new StringBuilder();
-        for (var i = 0; i < trimmed.Length; i++)
-        {
-            var c = trimmed[i];
-            if (c == '/')
-            {
-                name.Append('-');
-            }
-            else if (char.IsAsciiLetterOrDigit(c) || c is ':' or '_' || (c == '.' && i > 0))
-            {
-                name.Append(c);
-            }
-            else
-            {
-                foreach (var b in Encoding.UTF8.GetBytes(c.ToString()))
-                {
-                    name.Append(CultureInfo.InvariantCulture, $"\\x{b:x2}");
-                }
-            }
-        }
-        return name.Append(".mount").ToString();
-    }
+    public static string MountUnitName(string path) => SystemdQuote.PathUnitName(path, "mount");
 
     public static string RenderMountUnit(ClusterPlan plan, NodePlan node, string share, StorageTransport transport)
     {
@@ -72,23 +42,23 @@ public static class StorageRenderer
         var text = new TextLines()
             .Line("# Rendered by GridSpan.")
             .Line("[Unit]")
-            .Line($"Description=GridSpan: shared {share} from {server} ({(transport == StorageTransport.Sshfs ? "sshfs" : "NFS")})")
+            .Line($"Description=GridSpan: shared {SystemdQuote.Value(share)} from {server} ({(transport == StorageTransport.Sshfs ? "sshfs" : "NFS")})")
             .Line("Wants=network-online.target")
             .Line($"After=network-online.target {(node.IsVpnNode ? "wg-quick@wg0.service" : "gridspan-routes.service")}")
             .Line()
             .Line("[Mount]");
         if (transport == StorageTransport.Sshfs)
         {
-            text.Line($"What=root@{server}:{share}")
-                .Line($"Where={share}")
+            text.Line($"What=root@{server}:{SystemdQuote.Value(share)}")
+                .Line($"Where={SystemdQuote.Value(share)}")
                 .Line("Type=fuse.sshfs")
                 .Line("Options=_netdev,allow_other,default_permissions,reconnect,ServerAliveInterval=15,ServerAliveCountMax=3," +
                       $"IdentityFile={NodePaths.StorageKey},UserKnownHostsFile={NodePaths.KnownHosts},StrictHostKeyChecking=yes,BatchMode=yes");
         }
         else
         {
-            text.Line($"What={server}:{share}")
-                .Line($"Where={share}")
+            text.Line($"What={server}:{SystemdQuote.Value(share)}")
+                .Line($"Where={SystemdQuote.Value(share)}")
                 .Line("Type=nfs")
                 .Line("Options=_netdev,hard,vers=4.2");
         }

@@ -3,6 +3,7 @@ using System.Text;
 using GridSpan.Common;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Providers.Local.Nodes;
 
@@ -72,7 +73,7 @@ public sealed record UserData(
                     foreach (var item in Sequence(value, key))
                     {
                         commands.Add(item is YamlSequenceNode argv
-                            ? string.Join(' ', argv.Children.Select(a => ShellQuote(Scalar(a, key))))
+                            ? string.Join(' ', argv.Children.Select(a => ShellQuote.Quote(Scalar(a, key))))
                             : Scalar(item, key));
                     }
                     break;
@@ -96,10 +97,10 @@ public sealed record UserData(
         var script = new StringBuilder("set -e\n");
         foreach (var file in Files)
         {
-            var path = ShellQuote(file.Path);
+            var path = ShellQuote.Quote(file.Path);
             script.Append(System.Globalization.CultureInfo.InvariantCulture,
                 $"mkdir -p \"$(dirname {path})\"\nbase64 -d {(file.Append ? ">>" : ">")} {path} <<'GRIDSPAN_EOF'\n{Convert.ToBase64String(file.Content)}\nGRIDSPAN_EOF\n" +
-                $"chmod {file.Permissions} {path}\nchown {ShellQuote(file.Owner)} {path}\n");
+                $"chmod {file.Permissions} {path}\nchown {ShellQuote.Quote(file.Owner)} {path}\n");
         }
         return script.ToString();
     }
@@ -150,8 +151,6 @@ public sealed record UserData(
 
     private static string Scalar(YamlNode node, string key) =>
         (node as YamlScalarNode)?.Value ?? throw Invalid($"'{key}' must be a single value");
-
-    internal static string ShellQuote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static GridSpanException Invalid(string why) =>
         GridSpanException.Failed($"the server's user data cannot be applied: {why}",

@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Text;
+using GridSpan.Common.Quoting;
 using GridSpan.Providers.OpenStack.Clouds;
+using YamlDotNet.RepresentationModel;
 
 namespace GridSpan.Providers.OpenStack.Master;
 
@@ -27,43 +28,18 @@ internal static class MasterCloudsFile
     public static string Render(CloudConfig site, string clusterId, string credentialId, string credentialSecret)
     {
         ArgumentNullException.ThrowIfNull(site);
-        var text = new StringBuilder();
-        text.Append("# Written by GridSpan for the master of cluster ").Append(clusterId)
-            .Append(": an application credential of the project, revoked by `gridspan terminate`.\n");
-        text.Append("clouds:\n");
-        text.Append("  ").Append(Quote(site.Name)).Append(":\n");
-        text.Append("    auth_type: v3applicationcredential\n");
-        text.Append("    identity_api_version: 3\n");
-        text.Append("    auth:\n");
-        text.Append("      auth_url: ").Append(Quote(site.AuthUrl.ToString())).Append('\n');
-        text.Append("      application_credential_id: ").Append(Quote(credentialId)).Append('\n');
-        text.Append("      application_credential_secret: ").Append(Quote(credentialSecret)).Append('\n');
-        if (site.RegionName is { } region)
-        {
-            text.Append("    region_name: ").Append(Quote(region)).Append('\n');
-        }
-        text.Append("    interface: ").Append(site.Interface).Append('\n');
-        if (!site.VerifyTls)
-        {
-            text.Append("    verify: false\n");
-        }
-        return text.ToString();
-    }
-
-    /// <summary>A YAML double-quoted scalar: any text, read back exactly.</summary>
-    private static string Quote(string value)
-    {
-        var quoted = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            quoted.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                _ when char.IsControl(c) => "\\u" + ((int)c).ToString("x4", CultureInfo.InvariantCulture),
-                _ => c.ToString(),
-            });
-        }
-        return quoted.Append('"').ToString();
+        var entry = YamlWriter.Map(
+            ("auth_type", YamlWriter.Text("v3applicationcredential")),
+            ("identity_api_version", new YamlScalarNode("3")),
+            ("auth", YamlWriter.Map(
+                ("auth_url", YamlWriter.Text(site.AuthUrl.ToString())),
+                ("application_credential_id", YamlWriter.Text(credentialId)),
+                ("application_credential_secret", YamlWriter.Text(credentialSecret)))),
+            ("region_name", site.RegionName is { } region ? YamlWriter.Text(region) : null),
+            ("interface", YamlWriter.Text(site.Interface)),
+            ("verify", site.VerifyTls ? null : YamlWriter.Literal(false)));
+        return YamlWriter.Write(
+            YamlWriter.Map(("clouds", YamlWriter.Map((site.Name, entry)))),
+            $"# Written by GridSpan for the master of cluster {clusterId}: an application credential of the project, revoked by `gridspan terminate`.");
     }
 }

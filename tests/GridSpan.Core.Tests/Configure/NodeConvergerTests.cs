@@ -1,6 +1,7 @@
 using GridSpan.Common;
 using GridSpan.Configure;
 using GridSpan.Render;
+using GridSpan.Common.Quoting;
 
 namespace GridSpan.Core.Tests.Configure;
 
