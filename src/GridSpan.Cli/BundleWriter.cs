@@ -9,14 +9,28 @@ public static class BundleWriter
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    /// <summary>Returns how many files were written and how many of them hold secrets.</summary>
-    public static (int Files, int Secret) Write(string nodeDirectory, RenderedNode node)
+    /// <summary>
+    /// Writes the node's own files under DIR/&lt;node&gt;/&lt;path on the node&gt; and its bundle.json, which
+    /// names where each file is (DIR/shared/... for the files <paramref name="shared"/> holds, written once
+    /// by <see cref="WriteShared"/>). Returns how many files were written and how many of them hold secrets.
+    /// </summary>
+    public static (int Files, int Secret) Write(string outputDirectory, RenderedNode node, SharedFiles shared)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var secret = 0;
+        ArgumentNullException.ThrowIfNull(shared);
+        var nodeDirectory = Path.Combine(outputDirectory, node.Bundle.NodeName);
+        int written = 0, secret = 0;
+        var sources = new List<string>(node.Bundle.Files.Length);
         foreach (var file in node.Bundle.Files)
         {
-            WriteText(Path.Combine(nodeDirectory, file.Path.TrimStart('/')), file.Content, file.IsSecret ? file.Mode & 0b111_000_000 : file.Mode);
+            if (shared.LocationOf(file) is { } location)
+            {
+                sources.Add(location);
+                continue;
+            }
+            WriteFile(Path.Combine(nodeDirectory, file.Path.TrimStart('/')), file);
+            sources.Add($"{node.Bundle.NodeName}{file.Path}");
+            written++;
             secret += file.IsSecret ? 1 : 0;
         }
         WriteText(Path.Combine(nodeDirectory, "cloud-init", "user-data"), node.CloudInitUserData, 0b110_000_000);
@@ -26,11 +40,27 @@ public static class BundleWriter
             packages = node.Bundle.Packages,
             services = node.Bundle.Services.Select(s => new { unit = s.Unit, inputs = s.Inputs }),
             commands = node.Bundle.Commands,
-            files = node.Bundle.Files.Select(f => new { path = f.Path, mode = Convert.ToString(f.Mode, 8), owner = f.Owner, group = f.Group, secret = f.IsSecret }),
+            files = node.Bundle.Files.Select((f, i) => new { path = f.Path, mode = Convert.ToString(f.Mode, 8), owner = f.Owner, group = f.Group, secret = f.IsSecret, source = sources[i] }),
         };
         WriteText(Path.Combine(nodeDirectory, "bundle.json"), JsonSerializer.Serialize(manifest, Json) + "\n", 0b110_100_100);
-        return (node.Bundle.Files.Length + 2, secret + 1);
+        return (written + 2, secret + 1);
     }
+
+    /// <summary>Writes each file several nodes share once, under DIR/shared/. Returns how many files were written and how many hold secrets.</summary>
+    public static (int Files, int Secret) WriteShared(string outputDirectory, SharedFiles shared)
+    {
+        ArgumentNullException.ThrowIfNull(shared);
+        var secret = 0;
+        foreach (var (location, file) in shared.Files)
+        {
+            WriteFile(Path.Combine(outputDirectory, location), file);
+            secret += file.IsSecret ? 1 : 0;
+        }
+        return (shared.Count, secret);
+    }
+
+    private static void WriteFile(string path, BundleFile file) =>
+        WriteText(path, file.Content, file.IsSecret ? file.Mode & 0b111_000_000 : file.Mode);
 
     /// <summary>Writes a file created with its final mode, so a secret is never readable by others, not even briefly.</summary>
     public static void WriteText(string path, string content, int mode)

@@ -13,6 +13,14 @@ public sealed class RenderCommandTests : IDisposable
 
     private string Out(string name) => Path.Combine(_temp.FullName, name);
 
+    /// <summary>Where `render -o` wrote one of a node's files, as its bundle.json says (DIR/&lt;node&gt;/... or DIR/shared/...).</summary>
+    private string FileOf(string output, string node, string path)
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Out($"{output}/{node}/bundle.json")));
+        var entry = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == path);
+        return Out($"{output}/{entry.GetProperty("source").GetString()}");
+    }
+
     [Fact]
     public async Task Every_node_gets_its_files_with_secrets_readable_by_the_owner_only()
     {
@@ -20,16 +28,19 @@ public sealed class RenderCommandTests : IDisposable
 
         Assert.Equal((int)ExitCode.Success, run.ExitCode);
         Assert.Contains("rendered 16 node(s)", run.Out, StringComparison.Ordinal);
-        Assert.Equal(16, Directory.GetDirectories(Out("r")).Length);
+        Assert.Equal(16, Directory.GetDirectories(Out("r")).Count(d => Path.GetFileName(d) != "shared"));
         var wg0 = Out("r/demo-hamburg-gw/etc/wireguard/wg0.conf");
+        Assert.Equal(wg0, FileOf("r", "demo-hamburg-gw", "/etc/wireguard/wg0.conf"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wg0));
-        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(Out("r/demo-master/etc/munge/munge.key")));
+        Assert.Equal(Out("r/shared/etc/munge/munge.key"), FileOf("r", "demo-master", "/etc/munge/munge.key"));
+        Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(Out("r/shared/etc/munge/munge.key")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("r/demo-master/cloud-init/user-data")));
         Assert.True(File.Exists(Out("r/demo-master/etc/dnsmasq.d/gridspan.conf")));
         Assert.False(File.Exists(Out("r/demo-berlin-cpu-001/etc/wireguard/wg0.conf")));
         Assert.True(File.Exists(Out("r/demo-hamburg-cpu-002/bundle.json")));
-        var slurmConfs = Directory.GetFiles(Out("r"), "slurm.conf", SearchOption.AllDirectories).Select(File.ReadAllText).Distinct().ToList();
-        Assert.Single(slurmConfs);
+        // A file several nodes have alike is written once.
+        Assert.Single(Directory.GetFiles(Out("r"), "slurm.conf", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(Out("r"), "ssh_known_hosts", SearchOption.AllDirectories));
         // Output names what was written, never a secret.
         var privateKey = File.ReadAllLines(wg0).Single(l => l.StartsWith("PrivateKey = ", StringComparison.Ordinal))["PrivateKey = ".Length..];
         Assert.DoesNotContain(privateKey, run.Out + run.Error, StringComparison.Ordinal);
@@ -53,7 +64,23 @@ public sealed class RenderCommandTests : IDisposable
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("c"), "--state", Out("state"));
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("d"), "--state", Out("state"));
         Assert.Equal(File.ReadAllText(Out("c/demo-hamburg-gw/etc/wireguard/wg0.conf")), File.ReadAllText(Out("d/demo-hamburg-gw/etc/wireguard/wg0.conf")));
+        Assert.Equal(File.ReadAllText(FileOf("c", "demo-master", "/etc/munge/munge.key")), File.ReadAllText(FileOf("d", "demo-master", "/etc/munge/munge.key")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("state/secrets.json")));
+    }
+
+    [Fact]
+    public async Task A_nodes_own_directory_holds_only_what_differs_from_other_nodes_and_stays_the_same_size_as_the_cluster_grows()
+    {
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"));
+        string[] Own(string node) => [.. Directory.GetFiles(Out($"r/{node}"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Out($"r/{node}"), f)).Order(StringComparer.Ordinal)];
+        Assert.Equal(["bundle.json", "cloud-init/user-data", "etc/hosts", "etc/ssh/ssh_host_ed25519_key", "etc/ssh/ssh_host_ed25519_key-cert.pub",
+            "etc/ssh/ssh_host_ed25519_key.pub"], Own("demo-berlin-big-002"));
+        Assert.Equal("shared/etc/ssh/ssh_known_hosts", Path.GetRelativePath(Out("r"), FileOf("r", "demo-berlin-big-002", "/etc/ssh/ssh_known_hosts")));
+
+        // A variant of a shared path (each site's workers route through their own gateway) gets a numbered name.
+        Assert.NotEqual(FileOf("r", "demo-berlin-big-002", "/usr/local/libexec/gridspan/routes"), FileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"));
+        Assert.EndsWith(".v2", FileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -62,9 +89,9 @@ public sealed class RenderCommandTests : IDisposable
         var run = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-hamburg-cpu-[002-003],demo-master");
 
         Assert.Equal((int)ExitCode.Success, run.ExitCode);
-        Assert.Equal(["demo-hamburg-cpu-002", "demo-hamburg-cpu-003", "demo-master"],
+        Assert.Equal(["demo-hamburg-cpu-002", "demo-hamburg-cpu-003", "demo-master", "shared"],
             Directory.GetDirectories(Out("r")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Contains("SLURMD_OPTIONS=\"-b\"", File.ReadAllText(Out("r/demo-hamburg-cpu-002/etc/default/slurmd")), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"-b\"", File.ReadAllText(FileOf("r", "demo-hamburg-cpu-002", "/etc/default/slurmd")), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,6 +44,24 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task Every_node_logs_in_to_every_other_by_name_checking_its_host_certificate_against_the_cluster_authority()
+    {
+        string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];
+        foreach (var node in nodes)
+        {
+            // Only the rendered ssh_known_hosts (one @cert-authority line) may vouch for the other nodes: no per-user file, no prompt.
+            var logins = string.Join("; ", nodes.Where(n => n != node).SelectMany(n => new[] { n, $"{n}.{Cluster.Plan.Domain}" }).Select(n =>
+                $"echo {n} $(ssh -v -o StrictHostKeyChecking=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 {n} hostname 2>/tmp/ssh-{n}.log) " +
+                $"$(grep -c 'Server host certificate: ssh-ed25519-cert-v01@openssh.com' /tmp/ssh-{n}.log)"));
+            var answers = await Cluster.RunAsync(node, logins);
+            var expected = nodes.Where(n => n != node).SelectMany(n => new[] { $"{n} {n} 1", $"{n}.{Cluster.Plan.Domain} {n} 1" });
+            Assert.Equal(expected, answers.Split('\n').Select(l => l.Trim()));
+        }
+        // The known hosts file is one line whatever the size of the cluster.
+        Assert.Equal("1", await Cluster.RunAsync(BetaWorker, "grep -vc '^#' /etc/ssh/ssh_known_hosts"));
+    }
+
+    [Fact]
     public async Task Every_node_resolves_every_other_by_name()
     {
         string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];

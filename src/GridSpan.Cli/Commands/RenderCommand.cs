@@ -12,7 +12,11 @@ public static class RenderCommand
     public static Command Create(CliContext context)
     {
         var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory to write into: DIR/<node>/<path on the node>.", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o")
+        {
+            Description = "Directory to write into: DIR/<node>/<path on the node>, and DIR/shared/<path on the node> for files several nodes have alike.",
+            Required = true,
+        };
         var state = new Option<DirectoryInfo?>("--state")
         {
             Description = "A directory holding the cluster's secrets (secrets.json, 0600). Used when present, created there otherwise. " +
@@ -27,8 +31,9 @@ public static class RenderCommand
         runtime.AcceptOnlyFromAmong("container", "vm");
         var command = new Command("render",
             "Write every node's files as GridSpan would install them (slurm.conf, munge key, wg0.conf, dnsmasq, hosts, " +
-            "resolv.conf, exports and mount units, routes, SSH keys, cloud-init user data) into DIR/<node>/..., plus " +
-            "DIR/<node>/bundle.json (packages, services, commands) and DIR/plan.json. SECRETS ARE WRITTEN TOO, since you " +
+            "resolv.conf, exports and mount units, routes, SSH keys and certificates, cloud-init user data) into DIR/<node>/..., " +
+            "files several nodes have alike once into DIR/shared/..., plus DIR/<node>/bundle.json (packages, services, commands, " +
+            "and where each file is) and DIR/plan.json. SECRETS ARE WRITTEN TOO, since you " +
             "asked to inspect them: private keys and the munge key go to files readable by you only (0600 or 0400). " +
             "Nothing is contacted; WireGuard endpoints stay empty until `create` knows the public addresses.")
         {
@@ -63,17 +68,27 @@ public static class RenderCommand
             var directory = parseResult.GetValue(output)!.FullName;
             Directory.CreateDirectory(directory);
             BundleWriter.WriteText(Path.Combine(directory, "plan.json"), PlanJson.Serialize(plan), 0b110_100_100);
-            int files = 0, secretFiles = 0;
-            foreach (var name in selected)
+            // Rendering is pure and writing is mostly waiting for the file system: both run on every core.
+            var parallel = new ParallelOptions { CancellationToken = token };
+            var known = plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            if (selected.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
             {
-                token.ThrowIfCancellationRequested();
-                var rendered = renderer.Render(name);
-                var (written, secret) = BundleWriter.Write(Path.Combine(directory, name), rendered);
-                files += written;
-                secretFiles += secret;
+                renderer.Render(unknown); // says the cluster has no such node (thrown here, not wrapped by the parallel loop)
             }
+            var rendered = new RenderedNode[selected.Length];
+            Parallel.For(0, selected.Length, parallel, i => rendered[i] = renderer.Render(selected[i]));
+            var shared = SharedFiles.Of(rendered);
+            var (files, secretFiles) = BundleWriter.WriteShared(directory, shared);
+            Parallel.ForEach(rendered, parallel, node =>
+            {
+                var (written, secret) = BundleWriter.Write(directory, node, shared);
+                Interlocked.Add(ref files, written);
+                Interlocked.Add(ref secretFiles, secret);
+            });
             context.Out.Profile.Out.Writer.WriteLine(
-                $"rendered {selected.Length} node(s) into {directory}: {files} files, {secretFiles} of them secret (mode 0600 or 0400)");
+                $"rendered {selected.Length} node(s) into {directory}: {files} files, {secretFiles} of them secret (mode 0600 or 0400); " +
+                $"the {shared.Count} files several nodes have alike are written once, in {Path.Combine(directory, SharedFiles.DirectoryName)} " +
+                "(each node's bundle.json says where each of its files is)");
             return Task.FromResult(ExitCode.Success);
         }, cancellationToken));
         return command;

@@ -77,7 +77,9 @@ public static class MasterKit
 
     /// <summary>
     /// The secrets a worker's bundle is rendered from. The gateways' WireGuard private keys stay off
-    /// the master (their public keys are kept: rendering checks every VPN node has a pair).
+    /// the master (their public keys are kept: rendering checks every VPN node has a pair), and so
+    /// does the SSH certificate authority's: every on-demand node's host certificate is issued with
+    /// its host key, before the cluster is created, so the master never needs to sign one.
     /// </summary>
     public static ClusterSecrets ForMaster(ClusterPlan plan, ClusterSecrets secrets)
     {
@@ -87,6 +89,7 @@ public static class MasterKit
         {
             WireGuard = secrets.WireGuard.ToImmutableSortedDictionary(
                 p => p.Key, p => p.Key == plan.Master ? p.Value : p.Value with { PrivateKey = "" }, StringComparer.Ordinal),
+            HostCertificateAuthority = secrets.HostCertificateAuthority with { PrivateKey = "" },
         };
     }
 

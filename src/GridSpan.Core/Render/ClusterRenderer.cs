@@ -8,7 +8,7 @@ namespace GridSpan.Render;
 
 /// <summary>
 /// Renders each node's bundle from the plan, the secrets and what provisioning found. Pure: no
-/// file, network or clock. Files the same on many nodes (slurm.conf, DNS hosts, known hosts) are
+/// file, network or clock. Files the same on many nodes (slurm.conf, mount units, known hosts) are
 /// rendered once and shared, so a 10,000-node cluster renders in well under a second.
 /// </summary>
 public sealed class ClusterRenderer
@@ -23,6 +23,9 @@ public sealed class ClusterRenderer
     private readonly Lazy<string> _knownHosts;
     private readonly Lazy<string> _authorizedKeys;
     private readonly Lazy<string> _routesUnit = new(RoutesRenderer.RenderUnit);
+    private readonly Lazy<string> _masterSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: true));
+    private readonly Lazy<string> _gatewaySshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: false));
+    private readonly Lazy<string> _workerSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: false, readsManagedKeys: false));
     private readonly ImmutableDictionary<string, SitePlan> _sites;
     private readonly ImmutableHashSet<string> _vpnNodes;
     private readonly Dictionary<string, string> _workerRouteLines = [];
@@ -44,7 +47,7 @@ public sealed class ClusterRenderer
         _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
         _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
         var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n))
-            .Concat(plan.Nodes.Select(n => n.Name).Where(n => !secrets.HostKeys.ContainsKey(n)))
+            .Concat(plan.Nodes.Select(n => n.Name).Where(n => !secrets.HostKeys.ContainsKey(n) || secrets.HostCertificates?.ContainsKey(n) != true))
             .Distinct(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
@@ -97,21 +100,18 @@ public sealed class ClusterRenderer
             services.Add(new BundleService("gridspan-routes.service", [NodePaths.RoutesUnit, NodePaths.RoutesScript]));
         }
 
-        // SSH: pinned host keys, passwordless SSH for the cluster user.
+        // SSH: the host key and its certificate, the cluster's certificate authority, passwordless SSH for the cluster user.
         var home = NodePaths.HomeOf(_plan.User);
         var hostKey = _secrets.HostKeys[node.Name];
         files.Add(BundleFile.Secret(NodePaths.HostKey, hostKey.PrivateKey));
         files.Add(BundleFile.Public(NodePaths.HostKey + ".pub", hostKey.PublicKey + "\n"));
+        files.Add(BundleFile.Public(SshRenderer.HostCertificatePath, _secrets.HostCertificates[node.Name] + "\n"));
         files.Add(BundleFile.Public(NodePaths.KnownHosts, _knownHosts.Value));
         files.Add(new BundleFile($"{home}/.ssh/authorized_keys", _authorizedKeys.Value, 0b110_000_000, _plan.User, _plan.User, false));
         files.Add(BundleFile.Secret($"{home}/.ssh/id_ed25519", _secrets.ClusterSsh.PrivateKey, _plan.User, _plan.User));
         files.Add(new BundleFile($"{home}/.ssh/id_ed25519.pub", _secrets.ClusterSsh.PublicKey + "\n", 0b110_100_100, _plan.User, _plan.User, false));
-        var sshInputs = new List<string> { NodePaths.HostKey };
-        if (node.Role != NodeRole.Worker)
-        {
-            files.Add(BundleFile.Public(SshdRenderer.DropInPath, SshdRenderer.RenderDropIn(readsManagedKeys: node.Role == NodeRole.Master)));
-            sshInputs.Add(SshdRenderer.DropInPath);
-        }
+        files.Add(BundleFile.Public(SshdRenderer.DropInPath, SshdDropIn(node)));
+        var sshInputs = new List<string> { NodePaths.HostKey, SshRenderer.HostCertificatePath, SshdRenderer.DropInPath };
         if (node.Role == NodeRole.Master)
         {
             files.Add(BundleFile.Public("/etc/ssh/authorized_keys.d/root", StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
@@ -233,6 +233,13 @@ public sealed class ClusterRenderer
             return lines;
         }
     }
+
+    private string SshdDropIn(NodePlan node) => node.Role switch
+    {
+        NodeRole.Master => _masterSshd.Value,
+        NodeRole.Worker => _workerSshd.Value,
+        _ => _gatewaySshd.Value,
+    };
 
     private string MountUnit(NodePlan node, string share, StorageTransport transport)
     {

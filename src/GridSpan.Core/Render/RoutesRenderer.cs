@@ -16,23 +16,31 @@ public static class RoutesRenderer
         return RenderScript(plan, node, RenderRouteLines(RoutesOf(plan, node)));
     }
 
-    /// <summary>The script with its route lines given, so nodes sharing routes (a site's workers) share one rendering of them.</summary>
+    /// <summary>
+    /// The script with its route lines given, so nodes sharing routes (a site's workers) share one
+    /// rendering of them. A worker's script names its site, not the node: every worker of a site has
+    /// the same script (it finds its interface by the site's subnet), so it is one file however many
+    /// workers the site has.
+    /// </summary>
     public static string RenderScript(ClusterPlan plan, NodePlan node, string routeLines)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
         var site = plan.Site(node.Site);
-        var isVpn = node.IsVpnNode;
+        var isVpn = node.IsVpnNode || node.Name == site.VpnNode;
+        var (owner, address, missing) = isVpn
+            ? (node.Name, $"{node.Address}/32", $"no interface has {node.Address}, the planned address of {node.Name}")
+            : ($"the workers of site {site.Name}", site.Subnet.ToString(), $"no interface has an address in {site.Subnet}, the subnet of site {site.Name}");
         return new TextLines()
             .Line("#!/bin/sh")
-            .Line(isVpn
+            .Line(node.IsVpnNode
                 ? $"# Routes of {node.Name} into the tunnel, one per peer site, rendered by GridSpan (run by wg-quick on PostUp)."
                 : routeLines.Length > 0
-                    ? $"# Routes of {node.Name} to the other sites through {site.VpnNode}, rendered by GridSpan."
-                    : $"# {node.Name} is in the only site: no routes, only the site's MTU. Rendered by GridSpan.")
+                    ? $"# Routes of {owner} to the other sites through {site.VpnNode}, rendered by GridSpan."
+                    : $"# {owner} {(isVpn ? "is" : "are")} in the only site: no routes, only the site's MTU. Rendered by GridSpan.")
             .Line("set -eu")
-            .Line($"dev=$(ip -o -4 addr show to {node.Address}/32 | awk '{{print $2; exit}}')")
-            .Line($"[ -n \"$dev\" ] || {{ echo \"routes: no interface has {node.Address}, the planned address of {node.Name}\" >&2; exit 1; }}")
+            .Line($"dev=$(ip -o -4 addr show to {address} | awk '{{print $2; exit}}')")
+            .Line($"[ -n \"$dev\" ] || {{ echo \"routes: {missing}\" >&2; exit 1; }}")
             .Line($"ip link set dev \"$dev\" mtu {site.Mtu}")
             + routeLines;
     }

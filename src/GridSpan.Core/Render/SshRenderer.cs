@@ -4,20 +4,33 @@ using GridSpan.Common.Quoting;
 
 namespace GridSpan.Render;
 
-/// <summary>Passwordless SSH between nodes for the cluster user, and every node's pinned host key.</summary>
+/// <summary>Passwordless SSH between nodes for the cluster user, and how nodes know each other's host keys.</summary>
 public static class SshRenderer
 {
-    /// <summary>One line per node: its name, fully qualified name and address, with its ed25519 host key.</summary>
+    /// <summary>Where each node's host certificate lives, beside its host key (sshd's HostCertificate).</summary>
+    public const string HostCertificatePath = NodePaths.HostKey + "-cert.pub";
+
+    /// <summary>
+    /// One line, the same on every node however large the cluster: the cluster's certificate
+    /// authority is trusted for the names of its nodes (<c>&lt;cluster&gt;-*</c> and
+    /// <c>*.&lt;domain&gt;</c>), and each node presents a host certificate for its own names. A node
+    /// created later is trusted without any other node's files changing.
+    /// </summary>
     public static string RenderKnownHosts(ClusterPlan plan, ClusterSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(secrets);
-        var text = new TextLines().Line($"# Host keys of every node of cluster {plan.Name}, rendered by GridSpan.");
-        foreach (var node in plan.Nodes)
-        {
-            text.Line($"{HostsQuote.Name(node.Name)},{HostsQuote.Name($"{node.Name}.{plan.Domain}")},{node.Address} {KeyWithoutComment(secrets.HostKeys[node.Name].PublicKey)}");
-        }
-        return text.ToString();
+        return new TextLines()
+            .Line($"# Rendered by GridSpan: every node of cluster {plan.Name} has a host certificate from this authority.")
+            .Line($"@cert-authority {NamePatterns(plan)} {KeyWithoutComment(secrets.HostCertificateAuthority.PublicKey)}")
+            .ToString();
+    }
+
+    /// <summary>The known_hosts patterns that cover every node's names: host names start with the cluster's name, FQDNs end with its domain.</summary>
+    public static string NamePatterns(ClusterPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return $"{HostsQuote.Name(plan.Name)}-*,*.{HostsQuote.Name(plan.Domain)}";
     }
 
     public static string RenderAuthorizedKeys(ClusterPlan plan, ClusterSecrets secrets)

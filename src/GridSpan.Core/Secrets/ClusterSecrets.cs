@@ -10,15 +10,24 @@ namespace GridSpan.Secrets;
 /// <param name="ClusterSsh">The cluster user's key: passwordless SSH between all nodes.</param>
 /// <param name="StorageSsh">Mounts shares over SFTP where a node has no NFS client; the master accepts it for SFTP only.</param>
 /// <param name="HostKeys">One SSH host key per node, by node name, so every host key is known before the node boots.</param>
+/// <param name="HostCertificateAuthority">
+/// Signs the host certificates, which every node trusts for the cluster's names. Its private key is
+/// empty in the master's copy: every node's certificate, on-demand nodes' too, is issued with the
+/// host keys, so the master never signs.
+/// </param>
+/// <param name="HostCertificates">One OpenSSH host certificate per node, by node name (public: a certificate line).</param>
 public sealed record ClusterSecrets(
     MungeKey Munge,
     ImmutableSortedDictionary<string, WireGuardKeyPair> WireGuard,
     SshKeyPair ClusterSsh,
     SshKeyPair StorageSsh,
-    ImmutableSortedDictionary<string, SshKeyPair> HostKeys)
+    ImmutableSortedDictionary<string, SshKeyPair> HostKeys,
+    SshKeyPair HostCertificateAuthority,
+    ImmutableSortedDictionary<string, string> HostCertificates)
 {
     public override string ToString() =>
-        $"ClusterSecrets(munge key, {WireGuard.Count} WireGuard key pairs, cluster and storage SSH keys, {HostKeys.Count} host keys; values redacted)";
+        $"ClusterSecrets(munge key, {WireGuard.Count} WireGuard key pairs, cluster and storage SSH keys, {HostKeys.Count} host keys " +
+        $"and certificates; values redacted)";
 
     /// <summary>Every secret value, for checks that none leaked into output.</summary>
     public IEnumerable<string> SecretValues()
@@ -28,7 +37,7 @@ public sealed record ClusterSecrets(
         {
             yield return pair.PrivateKey;
         }
-        foreach (var pair in HostKeys.Values.Append(ClusterSsh).Append(StorageSsh))
+        foreach (var pair in HostKeys.Values.Append(ClusterSsh).Append(StorageSsh).Append(HostCertificateAuthority).Where(p => p?.PrivateKey.Length > 0))
         {
             yield return pair.PrivateKey;
         }

@@ -57,7 +57,36 @@ public static class OpenSshKeyFormat
         return text.Append("-----END OPENSSH PRIVATE KEY-----\n").ToString();
     }
 
-    private static byte[] PublicKeyBlob(ReadOnlySpan<byte> publicKey)
+    /// <summary>The 32-byte seed of an unencrypted ed25519 key written by <see cref="PrivateKeyFile"/>.</summary>
+    public static byte[] ReadSeed(string privateKeyFile)
+    {
+        ArgumentNullException.ThrowIfNull(privateKeyFile);
+        var base64 = string.Concat(privateKeyFile.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----", StringComparison.Ordinal)));
+        ReadOnlySpan<byte> file = Convert.FromBase64String(base64);
+        var magic = "openssh-key-v1\0"u8;
+        if (!file.StartsWith(magic))
+        {
+            throw new FormatException("not an openssh-key-v1 private key");
+        }
+        var reader = file[magic.Length..];
+        if (!ReadString(ref reader).SequenceEqual("none"u8))
+        {
+            throw new FormatException("the private key is encrypted");
+        }
+        ReadString(ref reader); // KDF name
+        ReadString(ref reader); // KDF options
+        reader = reader[4..];   // number of keys: 1
+        ReadString(ref reader); // public key blob
+        var secret = ReadString(ref reader)[8..]; // after the two check numbers
+        if (!ReadString(ref secret).SequenceEqual(Encoding.ASCII.GetBytes(KeyType)))
+        {
+            throw new FormatException("not an ed25519 key");
+        }
+        ReadString(ref secret); // public key
+        return ReadString(ref secret)[..32].ToArray(); // seed followed by the public key
+    }
+
+    internal static byte[] PublicKeyBlob(ReadOnlySpan<byte> publicKey)
     {
         var blob = new List<byte>();
         WriteString(blob, Encoding.ASCII.GetBytes(KeyType));
@@ -65,14 +94,22 @@ public static class OpenSshKeyFormat
         return [.. blob];
     }
 
-    private static void WriteUInt32(List<byte> buffer, uint value)
+    internal static void WriteUInt32(List<byte> buffer, uint value)
     {
         Span<byte> bytes = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
         buffer.AddRange(bytes);
     }
 
-    private static void WriteString(List<byte> buffer, ReadOnlySpan<byte> value)
+    private static ReadOnlySpan<byte> ReadString(ref ReadOnlySpan<byte> reader)
+    {
+        var length = (int)BinaryPrimitives.ReadUInt32BigEndian(reader);
+        var value = reader.Slice(4, length);
+        reader = reader[(4 + length)..];
+        return value;
+    }
+
+    internal static void WriteString(List<byte> buffer, ReadOnlySpan<byte> value)
     {
         WriteUInt32(buffer, (uint)value.Length);
         buffer.AddRange(value);

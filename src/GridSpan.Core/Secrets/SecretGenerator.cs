@@ -38,12 +38,67 @@ public sealed class SecretGenerator(IRandomSource random)
         {
             hostKeys[node.Name] = existing!.HostKeys[node.Name];
         }
+        var keys = hostKeys.ToImmutable();
+        var munge = existing?.Munge ?? Munge();
+        var clusterSsh = existing?.ClusterSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan");
+        var storageSsh = existing?.StorageSsh ?? SshKey($"storage@{plan.Name}.gridspan");
+        // Secrets saved before host certificates existed have no authority: it is added, and every node certified.
+        var authority = existing?.HostCertificateAuthority ?? SshKey($"host-ca@{plan.Domain}");
+        var certified = authority == existing?.HostCertificateAuthority ? existing?.HostCertificates : null;
         return new ClusterSecrets(
-            existing?.Munge ?? Munge(),
+            munge,
             wireGuard.ToImmutable(),
-            existing?.ClusterSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan"),
-            existing?.StorageSsh ?? SshKey($"storage@{plan.Name}.gridspan"),
-            hostKeys.ToImmutable());
+            clusterSsh,
+            storageSsh,
+            keys,
+            authority,
+            Certify(plan, keys, authority, certified, existing?.HostKeys));
+    }
+
+    /// <summary>
+    /// A host certificate per node: kept when the node kept its key, issued otherwise. Nonces and
+    /// serials are drawn in plan order; signing runs in parallel.
+    /// </summary>
+    private ImmutableSortedDictionary<string, string> Certify(ClusterPlan plan, ImmutableSortedDictionary<string, SshKeyPair> hostKeys,
+        SshKeyPair authority, ImmutableSortedDictionary<string, string>? certified, ImmutableSortedDictionary<string, SshKeyPair>? previousKeys)
+    {
+        bool Kept(NodePlan node) => certified?.ContainsKey(node.Name) == true && previousKeys?.GetValueOrDefault(node.Name) == hostKeys[node.Name];
+        var toIssue = plan.Nodes.Where(n => !Kept(n)).Select(n => (Node: n, Nonce: Draw(32), Serial: BinaryPrimitives.ReadUInt64BigEndian(Draw(8)))).ToList();
+        var issued = new string[toIssue.Count];
+        if (toIssue.Count > 0)
+        {
+            var signer = new SshCertificateAuthority(authority);
+            Parallel.For(0, toIssue.Count, i =>
+            {
+                var (node, nonce, serial) = toIssue[i];
+                issued[i] = SshHostCertificate.Issue(signer, hostKeys[node.Name].PublicKey, node.Name, HostPrincipals(plan, node), serial, nonce);
+            });
+        }
+        var certificates = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var node in plan.Nodes.Where(Kept))
+        {
+            certificates[node.Name] = certified![node.Name];
+        }
+        for (var i = 0; i < toIssue.Count; i++)
+        {
+            certificates[toIssue[i].Node.Name] = issued[i];
+        }
+        return certificates.ToImmutable();
+    }
+
+    /// <summary>The names a node's host certificate is valid for: its host name and its name in the cluster's DNS.</summary>
+    public static IReadOnlyList<string> HostPrincipals(ClusterPlan plan, NodePlan node)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(node);
+        return [node.Name, $"{node.Name}.{plan.Domain}"];
+    }
+
+    private byte[] Draw(int length)
+    {
+        var bytes = new byte[length];
+        random.Fill(bytes);
+        return bytes;
     }
 
     public MungeKey Munge()

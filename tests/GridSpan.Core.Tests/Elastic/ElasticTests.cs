@@ -3,6 +3,7 @@ using GridSpan.Cluster;
 using GridSpan.Core.Tests.Render;
 using GridSpan.Elastic;
 using GridSpan.Render;
+using GridSpan.Secrets;
 
 namespace GridSpan.Core.Tests.Elastic;
 
@@ -62,6 +63,10 @@ public sealed class ElasticTests
             Assert.Equal(node == plan.Master ? secrets.WireGuard[node].PrivateKey : "", pair.PrivateKey);
             Assert.Equal(secrets.WireGuard[node].PublicKey, pair.PublicKey);
         }
+        // The master never signs: every node's host certificate is issued beforehand, so the authority's private key stays off it.
+        Assert.Equal("", onMaster.HostCertificateAuthority.PrivateKey);
+        Assert.Equal(secrets.HostCertificateAuthority.PublicKey, onMaster.HostCertificateAuthority.PublicKey);
+        Assert.DoesNotContain(secrets.HostCertificateAuthority.PrivateKey.Trim(), SecretStore.Serialize(onMaster), StringComparison.Ordinal);
         // Every on-demand worker still renders from what the master holds.
         foreach (var node in plan.Nodes.Where(n => n.OnDemand))
         {

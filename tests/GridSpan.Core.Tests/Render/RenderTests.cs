@@ -157,23 +157,39 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Known_hosts_pin_every_node_by_name_and_address_for_ssh()
+    public void Known_hosts_trust_the_cluster_authority_for_every_node_name_in_one_line_the_same_on_every_node()
     {
-        var knownHosts = Renderer(RenderOptions.LocalContainer).Render("demo-master").Bundle.Files.Single(f => f.Path == NodePaths.KnownHosts).Content;
+        var renderer = Renderer(RenderOptions.LocalContainer);
+        var knownHosts = Demo.Nodes.Select(n => renderer.Render(n.Name).Bundle.Files.Single(f => f.Path == NodePaths.KnownHosts).Content).Distinct().Single();
+        Assert.Single(knownHosts.Split('\n'), l => l.Length > 0 && !l.StartsWith('#'));
         var directory = Directory.CreateTempSubdirectory("gridspan-known-");
         try
         {
             var path = Path.Combine(directory.FullName, "known_hosts");
             System.IO.File.WriteAllText(path, knownHosts);
-            foreach (var host in new[] { "demo-hamburg-cpu-005", "demo-hamburg-cpu-005.demo.gridspan", "10.12.0.15" })
+            foreach (var host in new[] { "demo-hamburg-cpu-005", "demo-hamburg-cpu-005.demo.gridspan", "demo-master" })
             {
                 var found = Tool.Run("ssh-keygen", ["-F", host, "-f", path], "");
-                Assert.Contains(SshRenderer.KeyWithoutComment(Secrets.HostKeys["demo-hamburg-cpu-005"].PublicKey), found, StringComparison.Ordinal);
+                Assert.Contains($"@cert-authority demo-*,*.demo.gridspan {SshRenderer.KeyWithoutComment(Secrets.HostCertificateAuthority.PublicKey)}", found, StringComparison.Ordinal);
             }
+            Assert.Equal("", Tool.Run("sh", ["-c", $"ssh-keygen -F other-host -f '{path}' || true"], ""));
         }
         finally
         {
             directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Every_node_presents_its_own_host_certificate_through_sshd()
+    {
+        var renderer = Renderer(RenderOptions.LocalContainer);
+        foreach (var node in Demo.Nodes)
+        {
+            var bundle = renderer.Render(node.Name).Bundle;
+            Assert.Equal(Secrets.HostCertificates[node.Name] + "\n", bundle.Files.Single(f => f.Path == SshRenderer.HostCertificatePath).Content);
+            Assert.Contains($"HostCertificate {SshRenderer.HostCertificatePath}\n", bundle.Files.Single(f => f.Path == SshdRenderer.DropInPath).Content, StringComparison.Ordinal);
+            Assert.Contains(SshRenderer.HostCertificatePath, bundle.Services.Single(s => s.Unit == "ssh.service").Inputs);
         }
     }
 

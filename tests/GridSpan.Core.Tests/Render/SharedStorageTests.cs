@@ -50,9 +50,10 @@ public sealed class SharedStorageTests : IDisposable
 
         // The master's sshd with what the bundle gives it: host key, and root's GridSpan-managed keys.
         var hostKey = Write("master/ssh_host_ed25519_key", Content(master, NodePaths.HostKey));
+        var hostCertificate = Write("master/ssh_host_ed25519_key-cert.pub", Content(master, SshRenderer.HostCertificatePath));
         Write("master/authorized_keys.d/root", Content(master, "/etc/ssh/authorized_keys.d/root"));
         var sshdConfig = Write("master/sshd_config", string.Join('\n',
-            "ListenAddress 10.11.0.10", $"HostKey {hostKey}", $"AuthorizedKeysFile {_files.FullName}/master/authorized_keys.d/%u",
+            "ListenAddress 10.11.0.10", $"HostKey {hostKey}", $"HostCertificate {hostCertificate}", $"AuthorizedKeysFile {_files.FullName}/master/authorized_keys.d/%u",
             "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
             "StrictModes no", "PidFile none", $"Subsystem sftp {StorageRenderer.SftpServer}", ""));
         // sshd's privilege separation directory, which the openssh-server package normally provides at boot.
@@ -96,8 +97,8 @@ public sealed class SharedStorageTests : IDisposable
             "'echo shell-ran-$((6*7))' </dev/null; true");
         Assert.DoesNotContain("shell-ran-42", shell, StringComparison.Ordinal);
 
-        // A known-hosts file without the master's pinned key makes the mount fail.
-        var stranger = Write("worker/other_known_hosts", Content(worker, NodePaths.KnownHosts).Replace("demo-master,", "someone-else,", StringComparison.Ordinal));
+        // A known-hosts file that does not trust the cluster's authority for the master's name makes the mount fail.
+        var stranger = Write("worker/other_known_hosts", Content(worker, NodePaths.KnownHosts).Replace("demo-*,", "someone-else-*,", StringComparison.Ordinal));
         Assert.ThrowsAny<InvalidOperationException>(() => RunInWorker(
             $"mount -t fuse.sshfs '{Field("What")}' '{mountPoint}' -o '{options.Replace(knownHosts, stranger, StringComparison.Ordinal)}'"));
     }

@@ -52,6 +52,61 @@ public sealed class SecretTests
     }
 
     [Fact]
+    public void Host_certificates_are_what_ssh_keygen_reads_as_host_certificates_of_the_nodes_names_from_the_cluster_authority()
+    {
+        var secrets = new SecretGenerator(SystemRandomSource.Instance).Generate(Plan);
+        var directory = Directory.CreateTempSubdirectory("gridspan-cert-");
+        try
+        {
+            string Write(string name, string content)
+            {
+                var path = Path.Combine(directory.FullName, name);
+                File.WriteAllText(path, content);
+                return path;
+            }
+            string Fingerprint(string publicKey) => Tool.Run("ssh-keygen", ["-l", "-f", Write("key.pub", publicKey + "\n")], "").Split(' ')[1];
+            var authority = Fingerprint(secrets.HostCertificateAuthority.PublicKey);
+            Assert.Equal(Plan.Nodes.Length, secrets.HostCertificates.Count);
+            foreach (var node in new[] { "demo-master", "demo-hamburg-cpu-005" })
+            {
+                var shown = Tool.Run("ssh-keygen", ["-L", "-f", Write("host-cert.pub", secrets.HostCertificates[node] + "\n")], "");
+                Assert.Contains("Type: ssh-ed25519-cert-v01@openssh.com host certificate", shown, StringComparison.Ordinal);
+                Assert.Contains($"Public key: ED25519-CERT {Fingerprint(secrets.HostKeys[node].PublicKey)}", shown, StringComparison.Ordinal);
+                Assert.Contains($"Signing CA: ED25519 {authority} (using ssh-ed25519)", shown, StringComparison.Ordinal);
+                Assert.Contains($"Key ID: \"{node}\"", shown, StringComparison.Ordinal);
+                Assert.Contains("Valid: forever", shown, StringComparison.Ordinal);
+                var principals = shown.Split('\n').SkipWhile(l => !l.Contains("Principals:", StringComparison.Ordinal)).Skip(1)
+                    .TakeWhile(l => !l.Contains("Critical Options:", StringComparison.Ordinal)).Select(l => l.Trim());
+                Assert.Equal([node, $"{node}.demo.gridspan"], principals);
+                Assert.Contains("Critical Options: (none)", shown, StringComparison.Ordinal);
+                Assert.Contains("Extensions: (none)", shown, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Regenerating_keeps_the_authority_and_the_certificates_of_kept_keys_and_certifies_new_nodes()
+    {
+        var old = new SecretGenerator(new DeterministicRandomSource("old")).Generate(Plan);
+        var grown = TestSpecs.Plan(TestSpecs.ThreeSites() with { Name = "demo" });
+        var secrets = new SecretGenerator(new DeterministicRandomSource("new")).Generate(grown, old);
+        Assert.Equal(old.HostCertificateAuthority, secrets.HostCertificateAuthority);
+        Assert.Equal(old.HostCertificates["demo-master"], secrets.HostCertificates["demo-master"]);
+        Assert.Equal(grown.Nodes.Select(n => n.Name).Order(StringComparer.Ordinal), secrets.HostCertificates.Keys);
+
+        // Secrets saved before certificates existed get an authority, and every node a certificate.
+        var before = old with { HostCertificateAuthority = null!, HostCertificates = null! };
+        var upgraded = new SecretGenerator(new DeterministicRandomSource("upgrade")).Generate(Plan, before);
+        Assert.Equal(old.HostKeys, upgraded.HostKeys);
+        Assert.NotEqual(old.HostCertificateAuthority, upgraded.HostCertificateAuthority);
+        Assert.Equal(Plan.Nodes.Length, upgraded.HostCertificates.Count);
+    }
+
+    [Fact]
     public void No_secret_type_shows_its_value_in_to_string()
     {
         var secrets = new SecretGenerator(new DeterministicRandomSource("tostring")).Generate(Plan);

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Routes of tri-b-cpu-001 to the other sites through tri-b-gw, rendered by GridSpan.
+# Routes of the workers of site b to the other sites through tri-b-gw, rendered by GridSpan.
 set -eu
-dev=$(ip -o -4 addr show to 10.12.0.11/32 | awk '{print $2; exit}')
-[ -n "$dev" ] || { echo "routes: no interface has 10.12.0.11, the planned address of tri-b-cpu-001" >&2; exit 1; }
+dev=$(ip -o -4 addr show to 10.12.0.0/24 | awk '{print $2; exit}')
+[ -n "$dev" ] || { echo "routes: no interface has an address in 10.12.0.0/24, the subnet of site b" >&2; exit 1; }
 ip link set dev "$dev" mtu 1450
 ip route replace 10.11.0.0/24 via 10.12.0.10 mtu 1370
 ip route replace 10.13.0.0/24 via 10.12.0.10 mtu 1320
