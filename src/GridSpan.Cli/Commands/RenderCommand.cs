@@ -12,7 +12,11 @@ public static class RenderCommand
     public static Command Create(CliContext context)
     {
         var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
-        var output = new Option<DirectoryInfo>("--output", "-o") { Description = "Directory to write into: DIR/<node>/<path on the node>.", Required = true };
+        var output = new Option<DirectoryInfo>("--output", "-o")
+        {
+            Description = "Directory to write into: DIR/<node>/<path on the node>. It must be new, empty or an earlier render's; symlinks in it are refused.",
+            Required = true,
+        };
         var state = new Option<DirectoryInfo?>("--state")
         {
             Description = "A directory holding the cluster's secrets (secrets.json, 0600). Used when present, created there otherwise. " +
@@ -61,14 +65,14 @@ public static class RenderCommand
             var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, OptionsFor);
             var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
             var directory = parseResult.GetValue(output)!.FullName;
-            Directory.CreateDirectory(directory);
-            BundleWriter.WriteText(Path.Combine(directory, "plan.json"), PlanJson.Serialize(plan), 0b110_100_100);
+            var writer = BundleWriter.Open(directory);
+            writer.WriteText("plan.json", PlanJson.Serialize(plan), 0b110_100_100);
             int files = 0, secretFiles = 0;
             foreach (var name in selected)
             {
                 token.ThrowIfCancellationRequested();
                 var rendered = renderer.Render(name);
-                var (written, secret) = BundleWriter.Write(Path.Combine(directory, name), rendered);
+                var (written, secret) = writer.Write(name, rendered);
                 files += written;
                 secretFiles += secret;
             }
