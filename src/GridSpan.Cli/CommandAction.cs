@@ -29,10 +29,10 @@ public static class CommandAction
 
     public static void WriteError(IAnsiConsole error, string message, string? fix)
     {
-        error.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        error.MarkupLine($"[red]error:[/] {Markup.Escape(GridSpan.Config.PrintableText.Escape(message))}");
         if (!string.IsNullOrWhiteSpace(fix))
         {
-            error.MarkupLine($"  [grey]fix:[/] {Markup.Escape(fix)}");
+            error.MarkupLine($"  [grey]fix:[/] {Markup.Escape(GridSpan.Config.PrintableText.Escape(fix))}");
         }
     }
 }

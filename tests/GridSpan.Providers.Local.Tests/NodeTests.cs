@@ -4,7 +4,7 @@ namespace GridSpan.Providers.Local.Tests;
 public sealed class NodeTests
 {
     [Fact]
-    public async Task A_node_boots_clean_with_the_roles_programs_and_devices_but_no_role_service_running()
+    public async Task A_node_boots_clean_with_the_roles_programs_one_mpi_and_devices_but_no_role_service_running()
     {
         await using var test = await LocalTestCloud.CreateAsync();
         var sites = new Sites(test, "c-node");
@@ -40,6 +40,13 @@ public sealed class NodeTests
                 ! systemctl is-active --quiet $unit
             done
             systemctl is-active --quiet ssh
+            """);
+        // One MPI: plain mpicc finds its headers, and mpirun is the same MPI's (MPICH's Hydra).
+        await sites.RunCheckedAsync(node, """
+            set -e
+            printf '#include <mpi.h>\nint main(int c, char **v) { MPI_Init(&c, &v); return MPI_Finalize(); }\n' > /tmp/mpi-test.c
+            mpicc -o /tmp/mpi-test /tmp/mpi-test.c
+            mpirun --version | grep -q HYDRA
             """);
         // Gateways change their own network: CAP_NET_ADMIN, forwarding, a TUN device for wireguard-go.
         await sites.RunCheckedAsync(node, "sysctl -q -w net.ipv4.ip_forward=1 && wireguard-go wgtest && ip link set wgtest up && ip link del wgtest");

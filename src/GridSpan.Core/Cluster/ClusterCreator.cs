@@ -253,27 +253,24 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             return;
         }
         var master = cluster.Transport.Session(targets[cluster.Plan.Master]);
-        var deadline = DateTime.UtcNow + SlurmReadyTimeout;
         var states = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (true)
+        List<string> notReady = [];
+        CommandResult? result = null;
+        if (await Wait.UntilAsync(async token =>
+            {
+                result = await master.RunAsync("sinfo -h -N -o '%N %t'", null, token).ConfigureAwait(false);
+                states = SlurmStates.Parse(result.StandardOutput);
+                notReady = [.. expected.Where(n => !states.TryGetValue(n, out var s) || !SlurmStates.IsReady(s)).Order(StringComparer.Ordinal)];
+                return result.Succeeded && notReady.Count == 0;
+            }, TimeSpan.FromMilliseconds(500), SlurmReadyTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false))
         {
-            var result = await master.RunAsync("sinfo -h -N -o '%N %t'", null, cancellationToken).ConfigureAwait(false);
-            states = SlurmStates.Parse(result.StandardOutput);
-            var notReady = expected.Where(n => !states.TryGetValue(n, out var s) || !SlurmStates.IsReady(s)).Order(StringComparer.Ordinal).ToList();
-            if (result.Succeeded && notReady.Count == 0)
-            {
-                return;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw GridSpanException.Failed(
-                    $"node '{cluster.Plan.Master}': slurm: {Hostlist.Format(notReady)} not ready for jobs after {SlurmReadyTimeout.TotalSeconds:0} s (" +
-                    string.Join(", ", notReady.Select(n => $"{n}: {states.GetValueOrDefault(n, "unknown to slurmctld")}")) + ")" +
-                    (result.Succeeded ? "" : $"; sinfo: {result.StandardError.Trim()}"),
-                    $"look at slurmd on the node: `gridspan ssh {cluster.Plan.Name} NODE -- journalctl -u slurmd -n 50`");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            return;
         }
+        throw GridSpanException.Failed(
+            $"node '{cluster.Plan.Master}': slurm: {Hostlist.Format(notReady)} not ready for jobs after {SlurmReadyTimeout.TotalSeconds:0} s (" +
+            string.Join(", ", notReady.Select(n => $"{n}: {states.GetValueOrDefault(n, "unknown to slurmctld")}")) + ")" +
+            (result is { Succeeded: false } ? $"; sinfo: {result.StandardError.Trim()}" : ""),
+            $"look at slurmd on the node: `gridspan ssh {cluster.Plan.Name} NODE -- journalctl -u slurmd -n 50`");
     }
 }
 

@@ -18,6 +18,17 @@ public sealed class GridSpanException : Exception
     /// <summary>What the user can do about it, or null when there is nothing obvious.</summary>
     public string? Fix { get; }
 
+    /// <summary>
+    /// True when trying the same thing again may succeed (a node still booting, an API that did not
+    /// answer). Only the code that talks to the SSH or API client knows this; <see cref="Wait.RetryTransientAsync{T}"/>
+    /// retries nothing else.
+    /// </summary>
+    public bool IsTransient { get; private init; }
+
+    /// <summary>The same failure, marked as one that may pass when tried again.</summary>
+    public GridSpanException AsTransient() =>
+        IsTransient ? this : new GridSpanException(ExitCode, Message, Fix, InnerException) { IsTransient = true };
+
     public static GridSpanException InvalidConfig(string message, string? fix = null) =>
         new(ExitCode.InvalidConfig, message, fix, null);
 

@@ -1,3 +1,4 @@
+using GridSpan.Common;
 using GridSpan.Config.Validation;
 using GridSpan.Config.Yaml;
 using GridSpan.Provision;
@@ -11,20 +12,18 @@ namespace GridSpan.Config;
 /// </summary>
 public static class ClusterConfigLoader
 {
+    /// <summary>A cluster of many sites is a few KiB; a larger file is a mistake (or a device such as /dev/zero).</summary>
+    public const int MaximumFileBytes = 1024 * 1024;
+
     /// <param name="path">The file; error locations name it as given.</param>
     public static ConfigLoadResult Load(string path, ProviderRegistry providers)
     {
-        string text;
-        try
+        var file = UserFile.ReadText(path, MaximumFileBytes);
+        if (file.Text is not { } text)
         {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            var why = exception is FileNotFoundException or DirectoryNotFoundException ? "there is no such file" : exception.Message;
             return new ConfigLoadResult(null,
             [
-                new ConfigError(new SourceLocation(path, 1, 1), "(file)", $"cannot read the configuration file: {why}",
+                new ConfigError(new SourceLocation(path, 1, 1), "(file)", $"cannot read the configuration file: {file.Problem}",
                     "check the path given with -c/--config; examples/two-sites.yaml is a working start"),
             ]);
         }

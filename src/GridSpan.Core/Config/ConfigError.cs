@@ -6,5 +6,6 @@ namespace GridSpan.Config;
 /// </summary>
 public sealed record ConfigError(SourceLocation Location, string KeyPath, string Problem, string Fix)
 {
-    public override string ToString() => $"{Location}: {KeyPath}: {Problem}. {Fix}";
+    /// <summary>One line; the file's values in it are escaped where they hold non-printable characters.</summary>
+    public override string ToString() => PrintableText.Escape($"{Location}: {KeyPath}: {Problem}. {Fix}");
 }

@@ -67,7 +67,7 @@ public sealed class ClusterConfigurator
                 {
                     progress?.Report(new ConvergeStep(node.NodeName, step, ConvergeStepStatus.Failed, failure.Message));
                 }
-                failures[node.NodeName] = new NodeFailure(node.NodeName, failure.Message, failure.Fix);
+                failures[node.NodeName] = new NodeFailure(node.NodeName, failure.Message, failure.Fix, failure.IsTransient);
                 progress?.Report(new ConvergeStep(node.NodeName, ConvergeStepKind.Done, ConvergeStepStatus.Failed, failure.Message));
             }
         }).ConfigureAwait(false);

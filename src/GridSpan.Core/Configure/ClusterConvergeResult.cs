@@ -20,11 +20,15 @@ public sealed record ClusterConvergeResult(ImmutableArray<ConvergeReport> Report
         }
         if (Failures.Length == 1)
         {
-            throw GridSpanException.Failed(Failures[0].Message, Failures[0].Fix);
+            throw Transient(GridSpanException.Failed(Failures[0].Message, Failures[0].Fix));
         }
         var fixes = Failures.Select(failure => failure.Fix).Where(fix => !string.IsNullOrWhiteSpace(fix)).Distinct(StringComparer.Ordinal).ToList();
-        throw GridSpanException.Failed(
+        throw Transient(GridSpanException.Failed(
             $"{Failures.Length} of {Failures.Length + Reports.Length} nodes failed:\n" + string.Join('\n', Failures.Select(failure => "  - " + failure.Message)),
-            fixes.Count == 0 ? null : string.Join("\n", fixes));
+            fixes.Count == 0 ? null : string.Join("\n", fixes)));
     }
+
+    /// <summary>The error may pass when tried again only when every node's failure may.</summary>
+    private GridSpanException Transient(GridSpanException failure) =>
+        Failures.All(f => f.IsTransient) ? failure.AsTransient() : failure;
 }

@@ -72,7 +72,7 @@ public static class SshFailure
                 $"node '{target.NodeName}' is unreachable over SSH at {where} ({cause})",
                 target.Jump is null
                     ? "check that the node is running and that its security group allows SSH (port " + target.Port + ") from this machine"
-                    : $"check that the node is running, that '{target.Jump.NodeName}' is reachable and that the node accepts SSH from it"),
+                    : $"check that the node is running, that '{target.Jump.NodeName}' is reachable and that the node accepts SSH from it").AsTransient(),
         };
     }
 

@@ -37,10 +37,14 @@ public sealed class ElasticNodes(ElasticCluster cluster)
 
     public TimeSpan ConnectWait { get; init; } = TimeSpan.FromMinutes(2);
 
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     public int MaxParallelism { get; init; } = 32;
 
-    /// <summary>How often a new node's converge is tried before the resume fails.</summary>
-    public int ConvergeAttempts { get; init; } = 3;
+    /// <summary>How long a new node's converge is tried again after transient failures before the resume fails.</summary>
+    public TimeSpan ConvergeRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The on-demand nodes of a hostlist; anything else is an error naming what may be given.</summary>
     public ImmutableArray<NodePlan> OnDemandNodes(string hostlist)
@@ -220,19 +224,12 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         if (serverId is null)
         {
             var runtime = ClusterCreator.OptionsFor(cluster.Plan, node, cluster.Context.Probes).Runtime;
-            serverId = (await provider.CreateServerAsync(new ServerRequest(node.Name, cluster.Context.ClusterId, node.Image, node.Flavor, portId,
-                $"{cluster.Context.ClusterId}-{node.Site}", CloudInitRenderer.Render(cluster.Plan, node, cluster.Secrets, runtime),
-                ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
-                {
-                    ["gridspan-cluster"] = cluster.Context.ClusterId,
-                    ["gridspan-node"] = node.Name,
-                    ["gridspan-role"] = node.Role.ToString().ToLowerInvariant(),
-                    ["gridspan-site"] = node.Site,
-                })), cancellationToken).ConfigureAwait(false)).Id;
+            serverId = (await provider.CreateServerAsync(NodeServers.Request(cluster.Context.ClusterId, node, portId,
+                CloudInitRenderer.Render(cluster.Plan, node, cluster.Secrets, runtime)), cancellationToken).ConfigureAwait(false)).Id;
             cluster.Log.Write("resume", node.Name, $"created server {serverId} in site {node.Site}");
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var server = await WaitActiveAsync(provider, node, serverId, cancellationToken).ConfigureAwait(false);
+        var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, Time, cancellationToken).ConfigureAwait(false);
         cluster.Log.Write("resume", node.Name, $"server {serverId} active after {clock.Elapsed.TotalSeconds:0.0} s");
         var target = TargetOf(node, server.HostKeys);
         var probes = cluster.Context.Probes;
@@ -247,18 +244,16 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         cluster.Log.Write("resume", node.Name, $"SSH answers after {clock.Elapsed.TotalSeconds:0.0} s");
         var bundle = renderer.Render(node.Name).Bundle;
         // A burst of new nodes can briefly overwhelm what they all use at once (the master's sshd for the shares):
-        // converging is idempotent, so a failed attempt is retried before the node is given up.
-        for (var attempt = 1; ; attempt++)
+        // converging is idempotent, so a failure that says it may pass is tried again before the node is given up.
+        var attempt = 0;
+        return await Wait.RetryTransientAsync(async token =>
         {
-            var result = await configurator.ConfigureAsync([new NodeAssignment(bundle, target)], new ConvergeStepLog(cluster.Log), cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded || attempt == ConvergeAttempts)
-            {
-                result.EnsureSuccess();
-                return result.Changed || attempt > 1;
-            }
-            cluster.Log.Write("resume", node.Name, $"configuring failed (attempt {attempt} of {ConvergeAttempts}), again: {result.Failures[0].Message.Split('\n')[0]}");
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
-        }
+            attempt++;
+            var result = await configurator.ConfigureAsync([new NodeAssignment(bundle, target)], new ConvergeStepLog(cluster.Log), token).ConfigureAwait(false);
+            result.EnsureSuccess();
+            return result.Changed || attempt > 1;
+        }, TimeSpan.FromSeconds(1), ConvergeRetryTimeout, Time, cancellationToken,
+            failure => cluster.Log.Write("resume", node.Name, $"configuring failed (attempt {attempt}), again: {failure.Message.Split('\n')[0]}")).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -281,19 +276,8 @@ public sealed class ElasticNodes(ElasticCluster cluster)
     /// </summary>
     private async Task WaitForSshAsync(SshTarget target, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + ConnectWait;
-        while (true)
-        {
-            try
-            {
-                await cluster.Connector.ConnectAsync(target, ConnectWait, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (GridSpanException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
-            }
-        }
+        await Wait.RetryTransientAsync(token => cluster.Connector.ConnectAsync(target, ConnectWait, token), TimeSpan.FromMilliseconds(300), ConnectWait,
+            Time, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The worker security group of a site; created (once, under a lock) when the site has no static worker.</summary>
@@ -320,29 +304,6 @@ public sealed class ElasticNodes(ElasticCluster cluster)
         finally
         {
             gate.Release();
-        }
-    }
-
-    private async Task<ServerInfo> WaitActiveAsync(ISiteProvider provider, NodePlan node, string serverId, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + ActiveTimeout;
-        while (true)
-        {
-            var server = await provider.GetServerAsync(serverId, cancellationToken).ConfigureAwait(false)
-                ?? throw GridSpanException.Provider(node.Site, $"server {node.Name} ({serverId}) disappeared while it was being created");
-            if (server.Status == ServerStatus.Active)
-            {
-                return server;
-            }
-            if (server.Status == ServerStatus.Error)
-            {
-                throw GridSpanException.Provider(node.Site, $"server {node.Name} failed to start: {server.Fault ?? "no reason given"}");
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw GridSpanException.Provider(node.Site, $"server {node.Name} did not become active within {ActiveTimeout.TotalSeconds:0} s");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -24,20 +24,9 @@ public sealed class NodeLock : IDisposable
     /// <summary>Waits until the node's lock is free (another resume or suspend of it may run), then takes it.</summary>
     public static async Task<NodeLock> AcquireAsync(string directory, string node, string operation, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + wait;
-        while (true)
-        {
-            if (TryAcquire(directory, node, operation) is { } held)
-            {
-                return held;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw GridSpanException.Failed($"node '{node}' stayed locked by another gridspan for {wait.TotalSeconds:0} s ({Describe(directory, node)})",
-                    $"look at {MasterKit.LogFile}; the lock is released when its holder exits");
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
-        }
+        return await Wait.UntilAsync(_ => Task.FromResult(TryAcquire(directory, node, operation)), TimeSpan.FromMilliseconds(100), wait,
+            () => GridSpanException.Failed($"node '{node}' stayed locked by another gridspan for {wait.TotalSeconds:0} s ({Describe(directory, node)})",
+                $"look at {MasterKit.LogFile}; the lock is released when its holder exits"), TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lock when it is free now, else null.</summary>

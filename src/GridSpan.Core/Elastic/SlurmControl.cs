@@ -75,20 +75,10 @@ public sealed class SlurmControl(ICommandRunner runner)
     /// </summary>
     public async Task<bool> WaitPowerDownStartedAsync(string node, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if ((await NodesAsync(cancellationToken).ConfigureAwait(false)).TryGetValue(node, out var seen)
-                && !seen.State.Contains("POWER_DOWN") && (seen.PoweredDown || seen.State.Contains("POWERING_DOWN")))
-            {
-                return true;
-            }
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-        }
+        return await Wait.UntilAsync(async token =>
+            (await NodesAsync(token).ConfigureAwait(false)).TryGetValue(node, out var seen)
+                && !seen.State.Contains("POWER_DOWN") && (seen.PoweredDown || seen.State.Contains("POWERING_DOWN")),
+            TimeSpan.FromMilliseconds(250), timeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>`scontrol update nodename=NODE state=STATE [reason=...]`.</summary>

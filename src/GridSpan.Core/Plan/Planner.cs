@@ -206,58 +206,10 @@ public static class Planner
     private static ImmutableArray<string> GroupFeatures(SiteSpec site, WorkerGroupSpec group) =>
         [.. new[] { site.Name, group.Name }.Concat(group.Features).Distinct(StringComparer.Ordinal)];
 
-    private static List<(IPNetwork Subnet, bool Chosen)> ChooseSubnets(ClusterSpec spec)
-    {
-        var taken = new List<IPNetwork> { spec.Overlay.Cidr };
-        taken.AddRange(spec.Sites.Select(s => s.Settings.Subnet).OfType<IPNetwork>());
-        var result = new List<(IPNetwork, bool)>();
-        var nextCandidate = 11;
-        foreach (var site in spec.Sites)
-        {
-            // The VPN node sits at FirstNodeOffset, workers follow; the last address is the broadcast.
-            var lastOffset = FirstNodeOffset + (long)site.Workers.Sum(w => (long)w.Count + w.OnDemand);
-            if (site.Settings.Subnet is { } given)
-            {
-                if (lastOffset > Ipv4.Size(given) - 2)
-                {
-                    throw GridSpanException.InvalidConfig(
-                        $"site '{site.Name}': the subnet {given} has room for {Math.Max(0, Ipv4.Size(given) - 2 - FirstNodeOffset)} nodes but the site has {lastOffset - FirstNodeOffset + 1} (its VPN node and workers; the first {FirstNodeOffset} addresses are left to the cloud)",
-                        $"give site '{site.Name}' a larger subnet, or leave it out and GridSpan chooses one");
-                }
-                result.Add((given, false));
-                continue;
-            }
-            var prefix = 24;
-            while (prefix > 16 && lastOffset > (1L << (32 - prefix)) - 2)
-            {
-                prefix--;
-            }
-            if (lastOffset > (1L << (32 - prefix)) - 2)
-            {
-                throw GridSpanException.InvalidConfig(
-                    $"site '{site.Name}' has {lastOffset - FirstNodeOffset + 1} nodes, more than one /16 subnet holds",
-                    "split the site's workers over several sites");
-            }
-            IPNetwork? chosen = null;
-            for (; nextCandidate <= 254 && chosen is null; nextCandidate++)
-            {
-                var candidate = new IPNetwork(new IPAddress([10, (byte)nextCandidate, 0, 0]), prefix);
-                if (!taken.Exists(t => Ipv4.Overlaps(t, candidate)))
-                {
-                    chosen = candidate;
-                }
-            }
-            if (chosen is not { } subnet)
-            {
-                throw GridSpanException.InvalidConfig(
-                    $"site '{site.Name}': no free subnet is left in 10.11.0.0 to 10.254.0.0",
-                    $"give site '{site.Name}' a subnet in its provider section");
-            }
-            taken.Add(subnet);
-            result.Add((subnet, true));
-        }
-        return result;
-    }
+    private static List<(IPNetwork Subnet, bool Chosen)> ChooseSubnets(ClusterSpec spec) =>
+        [.. SiteSubnets.Choose(spec).Select(choice => choice.Subnet is { } subnet
+            ? (subnet, choice.Chosen)
+            : throw GridSpanException.InvalidConfig(choice.Problem!, choice.Fix))];
 
     private static SlurmPlan PlanSlurm(ClusterSpec spec, ImmutableArray<SitePlan> sites, ImmutableArray<NodePlan> nodes)
     {

@@ -22,6 +22,8 @@ public sealed class ClusterProvisioner
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Name of the security group of a role in a site.</summary>
     public static string SecurityGroupName(ClusterPlan plan, string site, NodeRole role) =>
         $"{plan.Name}-{site}-{role.ToString().ToLowerInvariant()}";
@@ -108,7 +110,7 @@ public sealed class ClusterProvisioner
         var networkTask = EnsureAsync(ResourceKind.Network, NetworkName(plan, site.Name), async () =>
             (await provider.CreateNetworkAsync(new NetworkRequest(NetworkName(plan, site.Name), clusterId, site.Subnet, site.Mtu), cancellationToken)
                 .ConfigureAwait(false)).Id);
-        var keyPairName = $"{clusterId}-{site.Name}";
+        var keyPairName = NodeServers.KeyPairName(clusterId, site.Name);
         var keyPairTask = EnsureAsync(ResourceKind.KeyPair, keyPairName, async () =>
             (await provider.CreateKeyPairAsync(new KeyPairRequest(keyPairName, clusterId, publicKey), cancellationToken).ConfigureAwait(false)).Id);
         var groupTasks = nodes.Select(n => n.Role).Distinct().ToDictionary(role => role, role =>
@@ -131,14 +133,8 @@ public sealed class ClusterProvisioner
                     [await groupTasks[node.Role].ConfigureAwait(false)], allowed), cancellationToken).ConfigureAwait(false)).Id).ConfigureAwait(false);
             var serverExisted = Find(ResourceKind.Server, node.Name) is not null;
             var serverId = await EnsureAsync(ResourceKind.Server, node.Name, async () =>
-                (await provider.CreateServerAsync(new ServerRequest(node.Name, clusterId, node.Image, node.Flavor, portId, keyPairName, userData(node),
-                    ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
-                    {
-                        ["gridspan-cluster"] = clusterId,
-                        ["gridspan-node"] = node.Name,
-                        ["gridspan-role"] = node.Role.ToString().ToLowerInvariant(),
-                        ["gridspan-site"] = node.Site,
-                    })), cancellationToken).ConfigureAwait(false)).Id).ConfigureAwait(false);
+                (await provider.CreateServerAsync(NodeServers.Request(clusterId, node, portId, userData(node)), cancellationToken)
+                    .ConfigureAwait(false)).Id).ConfigureAwait(false);
             IPAddress? floating = null;
             if (node.Role is NodeRole.Master or NodeRole.Gateway)
             {
@@ -153,7 +149,7 @@ public sealed class ClusterProvisioner
                     progress?.Report(new ProvisionEvent(site.Name, ResourceKind.FloatingIp, node.Name, ProvisionAction.Found));
                 }
             }
-            var server = await WaitActiveAsync(site.Name, node, serverId, provider, cancellationToken).ConfigureAwait(false);
+            var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, Time, cancellationToken).ConfigureAwait(false);
             if (!serverExisted)
             {
                 progress?.Report(new ProvisionEvent(site.Name, ResourceKind.Server, node.Name, ProvisionAction.Active));
@@ -184,30 +180,5 @@ public sealed class ClusterProvisioner
             rules = rules.Add(new SecurityRule(IpProtocol.Udp, plan.Firewall.WireGuardPort, plan.Firewall.WireGuardPort, IPNetwork.Parse("0.0.0.0/0")));
         }
         return rules;
-    }
-
-    private async Task<ServerInfo> WaitActiveAsync(string site, NodePlan node, string serverId, ISiteProvider provider, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + ActiveTimeout;
-        while (true)
-        {
-            var server = await provider.GetServerAsync(serverId, cancellationToken).ConfigureAwait(false)
-                ?? throw GridSpanException.Provider(site, $"server {node.Name} ({serverId}) disappeared while it was being created",
-                    "run `gridspan create` again to create it anew");
-            switch (server.Status)
-            {
-                case ServerStatus.Active:
-                    return server;
-                case ServerStatus.Error:
-                    throw GridSpanException.Provider(site, $"server {node.Name} failed to start: {server.Fault ?? "no reason given"}",
-                        $"fix the cause (image '{node.Image}', flavor '{node.Flavor}'), then `gridspan terminate` and `gridspan create` again");
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw GridSpanException.Provider(site, $"server {node.Name} did not become active within {ActiveTimeout.TotalSeconds:0} s",
-                    "check the site's capacity; `gridspan create` again continues where it stopped");
-            }
-            await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -134,6 +134,9 @@ public sealed class ClusterRenderer
             files.Add(BundleFile.Secret(NodePaths.MungeKey, _secrets.Munge.Value, "munge", "munge", 0b100_000_000));
             files.Add(BundleFile.Public(NodePaths.SlurmConf, SlurmConf(options)));
             packages.AddRange(["munge", "slurm-client", "mpich", "libmpich-dev"]);
+            // One MPI: an OpenMPI that came with the image would own Debian's mpicc and mpirun alternatives.
+            commands.Add("update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich");
+            commands.Add("update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich");
             services.Add(new BundleService("munge.service", [NodePaths.MungeKey]));
             if (options.Runtime == NodeRuntime.VirtualMachine)
             {

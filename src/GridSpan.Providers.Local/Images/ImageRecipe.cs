@@ -22,9 +22,10 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "dnsmasq", "wireguard-tools", "wireguard-go", "nftables", "strongswan", "libcharon-extra-plugins",
         // shared storage: nfs-ganesha serves, sshfs mounts (no kernel NFS client here)
         "nfs-ganesha", "nfs-ganesha-vfs", "rpcbind", "libnfs-utils", "sshfs", "fuse3",
-        // MPI (MPICH: its PMI client works with `srun --mpi=pmi2`; mpicc builds user programs; automake is named because
-        // debootstrap does not resolve the virtual package automake-1.16 that libltdl-dev needs) and measuring
-        "openmpi-bin", "mpich", "libmpich-dev", "automake", "iperf3",
+        // One MPI, MPICH: its PMI client works with `srun --mpi=pmi2`. No OpenMPI package: openmpi-bin alone would
+        // take Debian's mpicc/mpirun alternatives (priority 50 over MPICH's 40) without its headers. automake is named
+        // because debootstrap does not resolve the virtual package automake-1.16 that libltdl-dev needs. And measuring.
+        "mpich", "libmpich-dev", "automake", "iperf3",
     ], RecipeVersion: 4);
 
     /// <summary>

@@ -20,18 +20,41 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
     public async Task<ImmutableArray<CheckFinding>> CheckClusterAsync(ClusterSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sites = spec.Sites.Where(s => s.Settings is OpenStackSiteSettings).ToList();
-        var results = await Task.WhenAll(sites.Select(s => CheckSiteAsync(s, cancellationToken))).ConfigureAwait(false);
-        return [.. results.SelectMany(r => r)];
+        return await CheckSitesAsync([.. spec.Sites.Where(s => s.Settings is OpenStackSiteSettings)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks OpenStack sites of one cluster: each on its own, then each project's quotas against all its sites.</summary>
+    public async Task<ImmutableArray<CheckFinding>> CheckSitesAsync(IReadOnlyList<SiteSpec> sites, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        var inspections = await Task.WhenAll(sites.Select(s => InspectSiteAsync(s, cancellationToken))).ConfigureAwait(false);
+        var findings = inspections.SelectMany(i => i.Findings).ToList();
+        // Sites in one project draw on one quota: their demands add up.
+        foreach (var project in inspections.Where(i => i.Project is not null).GroupBy(i => i.Project))
+        {
+            findings.AddRange(await CheckQuotasAsync([.. project], cancellationToken).ConfigureAwait(false));
+        }
+        return [.. findings];
     }
 
     public async Task<ImmutableArray<CheckFinding>> CheckSiteAsync(SiteSpec site, CancellationToken cancellationToken)
+    {
+        var inspection = await InspectSiteAsync(site, cancellationToken).ConfigureAwait(false);
+        var quotas = inspection.Project is null ? [] : await CheckQuotasAsync([inspection], cancellationToken).ConfigureAwait(false);
+        return [.. inspection.Findings, .. quotas];
+    }
+
+    /// <summary>What one site found, and what it takes from which project (null when the cloud could not be used).</summary>
+    private sealed record SiteInspection(SiteSpec Site, ImmutableArray<CheckFinding> Findings, string? Project, SiteDemand Demand);
+
+    private async Task<SiteInspection> InspectSiteAsync(SiteSpec site, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(site);
         var settings = (OpenStackSiteSettings)site.Settings;
         var findings = ImmutableArray.CreateBuilder<CheckFinding>();
         void Ok(string text) => findings.Add(new CheckFinding(site.Name, true, text));
         void Problem(string text, string? fix) => findings.Add(new CheckFinding(site.Name, false, text, fix));
+        SiteInspection Unusable() => new(site, findings.ToImmutable(), null, SiteDemand.Of(site, _ => null, false));
 
         CloudConfig cloud;
         try
@@ -41,7 +64,7 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
         catch (GridSpanException failure)
         {
             Problem(failure.Message, failure.Fix);
-            return findings.ToImmutable();
+            return Unusable();
         }
         await using var provider = OpenStackSiteProvider.Connect(site.Name, settings, cloud, _retry);
         OpenStackSession session;
@@ -52,7 +75,7 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
         catch (GridSpanException failure)
         {
             Problem($"cannot use cloud '{cloud.Name}': {StripSite(failure.Message, site.Name)}", failure.Fix);
-            return findings.ToImmutable();
+            return Unusable();
         }
         Ok($"cloud '{cloud.Name}' answers and accepts the credentials (project {session.ProjectId})");
 
@@ -97,8 +120,46 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
             }).ConfigureAwait(false);
         }
 
+        // A project is one cloud's project in one region: sites naming different clouds.yaml entries may share it.
+        var project = $"{cloud.AuthUrl} {cloud.RegionName} {session.ProjectId}";
+        return new SiteInspection(site, findings.ToImmutable(), project, demand);
+
+        async Task Try(Func<Task> check)
+        {
+            try
+            {
+                await check().ConfigureAwait(false);
+            }
+            catch (GridSpanException failure)
+            {
+                Problem(StripSite(failure.Message, site.Name), failure.Fix);
+            }
+        }
+    }
+
+    /// <summary>Checks the quotas of one project against the summed demand of its sites (one or more).</summary>
+    private async Task<ImmutableArray<CheckFinding>> CheckQuotasAsync(IReadOnlyList<SiteInspection> sites, CancellationToken cancellationToken)
+    {
+        var first = sites[0].Site;
+        var label = string.Join(", ", sites.Select(s => s.Site.Name));
+        var demand = sites.Select(s => s.Demand).Aggregate((a, b) => a + b);
+        var shared = sites.Count == 1 ? "" : $" (sites {label} share this project; their demands are added)";
+        var findings = ImmutableArray.CreateBuilder<CheckFinding>();
+        var settings = (OpenStackSiteSettings)first.Settings;
+        CloudConfig cloud;
+        try
+        {
+            cloud = CloudsFile.Load(locator, settings.Cloud);
+        }
+        catch (GridSpanException failure)
+        {
+            findings.Add(new CheckFinding(label, false, failure.Message, failure.Fix));
+            return findings.ToImmutable();
+        }
+        await using var provider = OpenStackSiteProvider.Connect(first.Name, settings, cloud, _retry);
         await Try(async () =>
         {
+            var session = await provider.SessionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             var limits = await session.Nova.LimitsAsync(cancellationToken).ConfigureAwait(false);
             Quota("instances", demand.Instances, limits.Instances, limits.InstancesUsed);
             Quota("cores", demand.Cores, limits.Cores, limits.CoresUsed);
@@ -106,13 +167,14 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
         }).ConfigureAwait(false);
         await Try(async () =>
         {
+            var session = await provider.SessionAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
             var quotas = (await session.Neutron.QuotaDetailsAsync(session.ProjectId, cancellationToken).ConfigureAwait(false))
                 .ToDictionary(q => q.Resource, StringComparer.Ordinal);
-            void Network(string resource, string label, long need)
+            void Network(string resource, string what, long need)
             {
                 if (need > 0 && quotas.TryGetValue(resource, out var q))
                 {
-                    Quota(label, need, q.Limit, q.Used);
+                    Quota(what, need, q.Limit, q.Used);
                 }
             }
             Network("floatingip", "floating IPs", demand.FloatingIps);
@@ -128,19 +190,14 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
         {
             if (limit < 0)
             {
-                Ok($"{what}: needs up to {need}, the quota is unlimited");
+                findings.Add(new CheckFinding(label, true, $"{what}: needs up to {need}, the quota is unlimited{shared}"));
                 return;
             }
             var free = Math.Max(0, limit - used);
-            var text = $"{what}: the cluster needs up to {need} (at its largest, on-demand nodes included); the project's quota is {limit} with {used} in use, so {free} free";
-            if (need <= free)
-            {
-                Ok(text);
-            }
-            else
-            {
-                Problem(text, $"ask the cloud's operators to raise the {what} quota by {need - free}, or make the site smaller");
-            }
+            var text = $"{what}: the cluster needs up to {need} (at its largest, on-demand nodes included); the project's quota is {limit} with {used} in use, so {free} free{shared}";
+            findings.Add(need <= free
+                ? new CheckFinding(label, true, text)
+                : new CheckFinding(label, false, text, $"ask the cloud's operators to raise the {what} quota by {need - free}, or make the sites in this project smaller"));
         }
 
         async Task Try(Func<Task> check)
@@ -151,7 +208,7 @@ public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? ret
             }
             catch (GridSpanException failure)
             {
-                Problem(StripSite(failure.Message, site.Name), failure.Fix);
+                findings.Add(new CheckFinding(label, false, StripSite(failure.Message, first.Name), failure.Fix));
             }
         }
     }

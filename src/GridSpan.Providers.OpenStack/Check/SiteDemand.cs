@@ -51,6 +51,15 @@ public sealed record SiteDemand(int Instances, int Cores, long RamMiB, int Float
         }
     }
 
+    /// <summary>What two sites of one project take together.</summary>
+    public static SiteDemand operator +(SiteDemand a, SiteDemand b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return new SiteDemand(a.Instances + b.Instances, a.Cores + b.Cores, a.RamMiB + b.RamMiB, a.FloatingIps + b.FloatingIps, a.Ports + b.Ports,
+            a.SecurityGroups + b.SecurityGroups, a.Networks + b.Networks, a.Subnets + b.Subnets, a.Routers + b.Routers);
+    }
+
     public static SiteDemand Of(SiteSpec site, Func<string, (int Cpus, long MemoryMiB)?> flavorSize, bool createsNetwork)
     {
         ArgumentNullException.ThrowIfNull(flavorSize);

@@ -119,13 +119,13 @@ internal sealed class ApiClient : IDisposable
         {
             throw GridSpanException.Provider(Site,
                 $"{request.Service} did not answer while trying to {request.What} ({request.Url.GetLeftPart(UriPartial.Authority)}): {failure.Message}",
-                "check that the cloud is reachable from this machine (VPN, proxy, firewall) and try again", failure);
+                "check that the cloud is reachable from this machine (VPN, proxy, firewall) and try again", failure).AsTransient();
         }
         catch (TaskCanceledException failure) when (!cancellationToken.IsCancellationRequested)
         {
             throw GridSpanException.Provider(Site,
                 $"{request.Service} did not answer in time while trying to {request.What} ({request.Url.GetLeftPart(UriPartial.Authority)})",
-                "the cloud may be overloaded; try again later", failure);
+                "the cloud may be overloaded; try again later", failure).AsTransient();
         }
     }
 
@@ -146,8 +146,10 @@ internal sealed class ApiClient : IDisposable
             HttpStatusCode.Forbidden => "your role in this project does not allow this; ask the cloud's operators",
             _ => null,
         };
-        return GridSpanException.Provider(Site,
+        var refused = GridSpanException.Provider(Site,
             $"{request.Service} refused to {request.What}: {fault} (HTTP {(int)status} {ReasonOf(status)})", fix);
+        // The cloud says itself that it may answer later: busy (429) or failing inside (5xx).
+        return status == HttpStatusCode.TooManyRequests || (int)status >= 500 ? refused.AsTransient() : refused;
     }
 
     private static string ReasonOf(HttpStatusCode status) =>

@@ -86,11 +86,11 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     {
         var spec = _files.LoadValid(ConfigTestFiles.Minimal + """
 
-            overlay: { kind: vxlan, cidr: 172.30.0.0/16 }
+            overlay: { kind: wireguard, cidr: 172.30.0.0/16 }
             slurm: { suspendTime: 600, resumeTimeout: 900 }
             """);
 
-        Assert.Equal(new OverlaySpec(OverlayKind.Vxlan, IPNetwork.Parse("172.30.0.0/16")), spec.Overlay);
+        Assert.Equal(new OverlaySpec(OverlayKind.WireGuard, IPNetwork.Parse("172.30.0.0/16")), spec.Overlay);
         Assert.Equal(new SlurmSpec(600, 900), spec.Slurm);
     }
 
@@ -155,6 +155,28 @@ public sealed class ClusterConfigLoaderTests : IDisposable
         Assert.Contains("no such file", error.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/dev/zero", "it is not a regular file (a device, FIFO or socket)")]
+    [InlineData("/", "it is a directory, not a file")]
+    [InlineData("a\0b.yaml", "the path holds a NUL character")]
+    public void A_configuration_path_that_is_no_regular_file_is_an_error_not_an_exception(string path, string why)
+    {
+        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal($"cannot read the configuration file: {why}", error.Problem);
+    }
+
+    [Fact]
+    public void A_configuration_file_over_1_MiB_is_refused_before_parsing()
+    {
+        var path = _files.Write("huge.yaml", ConfigTestFiles.Minimal + "\n" + new string('#', ClusterConfigLoader.MaximumFileBytes) + "\n");
+
+        var error = Assert.Single(ClusterConfigLoader.Load(path, FakeProviders.Registry).Errors);
+
+        Assert.StartsWith("cannot read the configuration file: it is larger than 1024 KiB", error.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Load_reads_public_keys_relative_to_the_files_directory()
     {
@@ -164,6 +186,31 @@ public sealed class ClusterConfigLoaderTests : IDisposable
         var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
 
         Assert.Equal<string>([ConfigTestFiles.RsaKey], result.Spec!.Ssh.PublicKeys);
+    }
+
+    [Fact]
+    public void Formatted_errors_escape_control_characters_of_rejected_values()
+    {
+        var result = _files.Load(ConfigTestFiles.Minimal.Replace("name: demo", "name: \"demo\\e[2J\\e]0;pwned\\a\\nforged: line\\u202e\"", StringComparison.Ordinal));
+
+        var lines = result.FormatErrors().ToList();
+
+        Assert.Equal("cluster.yaml:1:7: name: 'demo\\e[2J\\e]0;pwned\\u0007\\nforged: line\\u202E' is not a valid cluster name: it becomes part of host names, which allow only lowercase letters, digits and inner hyphens", lines[0]);
+        Assert.All(lines, line => Assert.True(PrintableText.IsAllPrintable(line), line));
+        Assert.All(result.Errors, error => Assert.True(PrintableText.IsAllPrintable(error.ToString())));
+    }
+
+    [Fact]
+    public void A_file_with_thousands_of_errors_prints_fifty_and_counts_the_rest()
+    {
+        var features = string.Join(", ", Enumerable.Repeat("\"bad feature\"", 5000));
+        var result = _files.Load(ConfigTestFiles.Minimal.Replace("count: 1", $"count: 1, features: [{features}]", StringComparison.Ordinal));
+
+        var lines = result.FormatErrors().ToList();
+
+        Assert.Equal(5000, result.Errors.Length);
+        Assert.Equal((2 * ConfigLoadResult.MaximumPrintedErrors) + 1, lines.Count);
+        Assert.Equal("... and 4950 more errors", lines[^1]);
     }
 
     [Fact]

@@ -98,6 +98,38 @@ public sealed class ClusterRuleTests : IDisposable
     }
 
     [Fact]
+    public void The_master_host_name_must_fit_in_63_characters()
+    {
+        const string MasterOnly = "sites:\n  - { name: b, provider: lab, master: { flavor: small, compute: true } }\n";
+        var tooLong = new string('c', 57);
+        var fits = new string('c', 56);
+
+        var error = _files.LoadOneError($"name: {tooLong}\n{MasterOnly}");
+        _files.LoadValid($"name: {fits}\n{MasterOnly}");
+
+        Assert.Equal("name", error.KeyPath);
+        Assert.Equal((1, 7), (error.Location.Line, error.Location.Column));
+        Assert.Equal($"the master's host name '{tooLong}-master' would be 64 characters long, but a host name allows 63", error.Problem);
+        Assert.Equal("shorten the cluster name by 1 characters", error.Fix);
+    }
+
+    [Fact]
+    public void A_gateway_host_name_must_fit_in_63_characters()
+    {
+        var withoutWorkers = Change(TwoSites, "    gateway: { flavor: small }\n    workers:\n      - { name: cpu, flavor: small, onDemand: 4 }", "    gateway: { flavor: small }");
+        var tooLong = new string('h', 63 - "demo--gw".Length + 2);
+        var fits = new string('h', 63 - "demo--gw".Length);
+
+        var error = _files.LoadOneError(Change(withoutWorkers, "name: hamburg", $"name: {tooLong}"));
+        _files.LoadValid(Change(withoutWorkers, "name: hamburg", $"name: {fits}"));
+
+        Assert.Equal("sites[1].name", error.KeyPath);
+        Assert.Equal((9, 11), (error.Location.Line, error.Location.Column));
+        Assert.Equal($"the gateway's host name 'demo-{tooLong}-gw' would be 65 characters long, but a host name allows 63", error.Problem);
+        Assert.Equal("shorten the cluster or site name by 2 characters together", error.Fix);
+    }
+
+    [Fact]
     public void The_node_number_widens_with_the_group_size()
     {
         var name = new string('g', 63 - "demo-berlin--001".Length);

@@ -63,6 +63,7 @@ internal static class FakeProviders
         [
             new Field("region", new StringShape("The region"), Required: true),
             new Field("network", new StringShape("The site's network, under a name other than 'subnet'", Format: "cidr")),
+            new Field("mtu", new IntegerShape("The MTU, with IPv4's smallest allowed", 68, 9000)),
         ]);
 
         public ProviderSiteSettings ReadSettings(IConfigSection? section, ICollection<ConfigError> errors)
@@ -73,7 +74,7 @@ internal static class FakeProviders
                 return new Settings(null, null, null);
             }
             var network = section.GetString("network") is { } text ? IPNetwork.Parse(text) : (IPNetwork?)null;
-            return new Settings(network, null, section.GetString("region"));
+            return new Settings(network, (int?)section.GetInteger("mtu"), section.GetString("region"));
         }
 
         public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;

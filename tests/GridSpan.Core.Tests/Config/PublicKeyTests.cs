@@ -1,3 +1,5 @@
+using GridSpan.Config;
+
 namespace GridSpan.Core.Tests.Config;
 
 public sealed class PublicKeyTests : IDisposable
@@ -110,5 +112,118 @@ public sealed class PublicKeyTests : IDisposable
         var errors = _files.LoadErrors(WithKeys("a.pub, b.pub"));
 
         Assert.Equal(["ssh.publicKeys[0]", "ssh.publicKeys[1]"], errors.Select(e => e.KeyPath));
+    }
+
+    [Fact]
+    public void A_device_is_refused_without_reading_it()
+    {
+        var error = LoadOneErrorWithin(WithKeys("/dev/zero"));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.Equal("cannot read the public key file '/dev/zero' (/dev/zero): it is not a regular file (a device, FIFO or socket)", error.Problem);
+    }
+
+    [Fact]
+    public void A_fifo_is_refused_without_waiting_for_a_writer()
+    {
+        var fifo = Path.Combine(_files.Directory, "key.pub");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var error = LoadOneErrorWithin(WithKeys("key.pub"));
+
+        Assert.EndsWith("it is not a regular file (a device, FIFO or socket)", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_refused()
+    {
+        System.IO.Directory.CreateDirectory(Path.Combine(_files.Directory, "keys"));
+
+        var error = LoadOneErrorWithin(WithKeys("keys"));
+
+        Assert.EndsWith("it is a directory, not a file", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_over_64_KiB_is_refused_and_one_of_64_KiB_is_read()
+    {
+        var line = ConfigTestFiles.Ed25519Key + "\n";
+        var padding = new string('#', (64 * 1024) - line.Length - 1) + "\n";
+        _files.Write("exact.pub", padding + line);
+        _files.Write("big.pub", "#" + padding + line);
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key], _files.LoadValid(WithKeys("exact.pub")).Ssh.PublicKeys);
+        var error = LoadOneErrorWithin(WithKeys("big.pub"));
+        Assert.EndsWith("it is larger than 64 KiB (65,537 bytes)", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_with_a_nul_character_is_an_error_not_an_exception()
+    {
+        var error = LoadOneErrorWithin(WithKeys("\"keys/a\\0b.pub\""));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.EndsWith("the path holds a NUL character", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\\ncommand=\\\"sh\\\" ssh-ed25519 AAAA x")]
+    [InlineData("\\rcommand=\\\"sh\\\"")]
+    [InlineData("\\u2028second line")]
+    [InlineData("\\e[2Jclear")]
+    [InlineData("a\\tb")]
+    public void An_inline_key_whose_comment_holds_a_control_character_is_refused(string escapedTail)
+    {
+        var error = _files.LoadOneError(WithKeys($"\"{ConfigTestFiles.Ed25519Key}{escapedTail}\""));
+
+        Assert.Equal("ssh.publicKeys[0]", error.KeyPath);
+        Assert.Equal((1, 21), (error.Location.Line, error.Location.Column));
+        Assert.Equal("the comment of this key line holds a line break or another control character", error.Problem);
+    }
+
+    [Fact]
+    public void A_line_break_inside_the_base64_blob_is_refused()
+    {
+        var key = ConfigTestFiles.Ed25519Key.Insert("ssh-ed25519 AAAA".Length, "\\n");
+
+        var error = _files.LoadOneError(WithKeys($"\"{key}\""));
+
+        Assert.StartsWith("this key line is not an OpenSSH public key", error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Keys_are_written_back_canonically_one_line_each()
+    {
+        var parts = ConfigTestFiles.Ed25519Key.Split(' ');
+        _files.Write("spaced.pub", $"  {parts[0]}\t  {parts[1]}   {parts[2]}  \r\n{ConfigTestFiles.RsaKey.Replace(" bob@desk", "", StringComparison.Ordinal)}\n");
+
+        var spec = _files.LoadValid(WithKeys("spaced.pub"));
+
+        Assert.Equal<string>([ConfigTestFiles.Ed25519Key, ConfigTestFiles.RsaKey.Replace(" bob@desk", "", StringComparison.Ordinal)], spec.Ssh.PublicKeys);
+        Assert.All(spec.Ssh.PublicKeys, k => Assert.DoesNotContain(k, c => char.IsControl(c)));
+    }
+
+    [Fact]
+    public void A_key_file_line_with_options_is_refused()
+    {
+        _files.Write("options.pub", $"command=\"/bin/sh\" {ConfigTestFiles.Ed25519Key}\n");
+
+        var error = _files.LoadOneError(WithKeys("options.pub"));
+
+        Assert.StartsWith("key 1 of 'options.pub' is not an OpenSSH public key", error.Problem, StringComparison.Ordinal);
+    }
+
+    /// <summary>A reader that blocks (a FIFO) fails the test instead of hanging it.</summary>
+    private ConfigError LoadOneErrorWithin(string yaml)
+    {
+        var load = Task.Run(() => _files.LoadOneError(yaml));
+        Assert.True(load.Wait(TimeSpan.FromSeconds(5)), "loading took more than 5 s");
+        return load.Result;
     }
 }

@@ -144,4 +144,47 @@ public sealed class YamlSyntaxTests : IDisposable
 
         Assert.StartsWith("the file expands to more than 1,000,000 values", error.Problem, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{a: ", "}")]
+    [InlineData("- ", "")]
+    public void Values_nested_deeper_than_the_limit_are_refused_at_the_first_level_too_deep(string open, string close)
+    {
+        const int depth = 65;
+        var text = "name: " + string.Concat(Enumerable.Repeat(open, depth)) + "x" + string.Concat(Enumerable.Repeat(close, depth)) + "\n";
+        if (open == "- ")
+        {
+            text = "name:\n" + string.Concat(Enumerable.Range(0, depth).Select(i => new string(' ', (i + 1) * 2) + "-\n")) + new string(' ', (depth + 1) * 2) + "x\n";
+        }
+
+        var error = _files.LoadOneError(text);
+
+        Assert.Equal("(file)", error.KeyPath);
+        Assert.Equal("values nest more than 64 levels deep", error.Problem);
+        Assert.True(error.Location.Line > 1 || error.Location.Column > 7, $"positioned at the level too deep, not at the start: {error.Location}");
+    }
+
+    [Fact]
+    public void Fifty_thousand_nested_brackets_give_the_nesting_error_quickly_without_a_stack_overflow()
+    {
+        var text = "name: demo\nsites: " + new string('[', 50_000) + "\n";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var error = _files.LoadOneError(text);
+
+        Assert.Equal("values nest more than 64 levels deep", error.Problem);
+        Assert.Equal((2, "sites: ".Length + 64), (error.Location.Line, error.Location.Column));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public void Sixty_four_levels_are_accepted_by_the_reader()
+    {
+        var text = ConfigTestFiles.Minimal.Replace("count: 1 }", "count: 1, features: " + new string('[', 50) + new string(']', 50) + " }", StringComparison.Ordinal);
+
+        var errors = _files.Load(text).Errors;
+
+        Assert.DoesNotContain(errors, e => e.Problem.Contains("nest", StringComparison.Ordinal));
+    }
 }

@@ -62,6 +62,24 @@ public sealed class OpenStackCheckTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_sites_in_one_project_are_checked_against_its_quota_together()
+    {
+        // gridspan-quota allows 1 instance and 6 ports: each site alone needs 1 instance and 2 ports.
+        SiteSpec Alone(string name) => Site(OpenStackHarness.QuotaCloud, new MasterSpec("gs.tiny", OpenStackHarness.Image, false)) with { Name = name };
+
+        var each = await Check(OpenStackHarness.CloudsFilePath).CheckSitesAsync([Alone("alpha")], CancellationToken.None);
+        var both = await Check(OpenStackHarness.CloudsFilePath).CheckSitesAsync([Alone("alpha"), Alone("beta")], CancellationToken.None);
+
+        Assert.DoesNotContain(Problems(each), p => p.StartsWith("instances:", StringComparison.Ordinal));
+        var instances = Assert.Single(both, f => f.Text.StartsWith("instances: the cluster needs up to 2 ", StringComparison.Ordinal));
+        Assert.False(instances.Ok);
+        Assert.Equal("alpha, beta", instances.Site);
+        Assert.Contains("sites alpha, beta share this project", instances.Text, StringComparison.Ordinal);
+        Assert.Contains(both, f => f.Text.StartsWith("ports: the cluster needs up to 4 ", StringComparison.Ordinal));
+        Assert.Single(both, f => f.Text.StartsWith("cores:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_cluster_that_fits_passes_every_check()
     {
         var site = Site(OpenStackHarness.TestCloud, new MasterSpec("gs.small", OpenStackHarness.ImagePattern, false),

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
+using GridSpan.Common;
 
 namespace GridSpan.Config.Validation;
 
@@ -16,6 +17,9 @@ internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory
         "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
     ];
 
+    /// <summary>A key line is under 1 KiB (RSA 4096 included); a file of many keys fits easily.</summary>
+    private const int MaximumFileBytes = 64 * 1024;
+
     private const string NewKeyFix = "create a key pair with 'ssh-keygen -t ed25519' and give the path of its .pub file";
 
     public ImmutableArray<string> Read(CheckedString entry)
@@ -26,21 +30,16 @@ internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory
             return Check(text, entry, "this key line") is { } line ? [line] : [];
         }
 
-        var path = Resolve(text);
-        string content;
-        try
+        if (text.Contains('\0', StringComparison.Ordinal))
         {
-            content = File.ReadAllText(path);
+            Add(entry, $"the public key file '{text}' cannot be read: the path holds a NUL character", $"write the path of a .pub file, or {NewKeyFix}");
+            return [];
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        var path = Resolve(text);
+        var file = UserFile.ReadText(path, MaximumFileBytes);
+        if (file.Text is not { } content)
         {
-            var why = exception switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "there is no such file",
-                UnauthorizedAccessException => "permission denied",
-                _ => exception.Message,
-            };
-            Add(entry, $"cannot read the public key file '{text}' ({path}): {why}",
+            Add(entry, $"cannot read the public key file '{text}' ({path}): {file.Problem}",
                 $"check the path (relative paths start at the directory of the config file, {baseDirectory}), or {NewKeyFix}");
             return [];
         }
@@ -83,28 +82,50 @@ internal sealed class PublicKeyReader(string baseDirectory, string homeDirectory
     private static bool LooksLikeKeyLine(string text) =>
         text.Contains(' ', StringComparison.Ordinal) && KeyTypes.Any(t => text.StartsWith(t + " ", StringComparison.Ordinal));
 
-    /// <summary>Checks `type base64 [comment]`, and that the base64 blob names the same key type.</summary>
+    /// <summary>
+    /// Parses `type base64 [comment]` and writes it back canonically: one space between the parts, the
+    /// blob re-encoded, and a comment of printable characters only, so a key can never add a second
+    /// authorized_keys line (with options such as `command="..."`) or split one.
+    /// </summary>
     private string? Check(string line, CheckedString entry, string what)
     {
         var parts = line.Split([' ', '\t'], 3, StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length >= 2 && KeyTypes.Contains(parts[0]) && BlobType(parts[1]) == parts[0])
+        if (parts.Length < 2 || !KeyTypes.Contains(parts[0]) || Blob(parts[1]) is not { } blob || BlobType(blob) != parts[0])
         {
-            return line;
+            Add(entry, $"{what} is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment' or another OpenSSH key type)",
+                $"give a .pub file written by ssh-keygen, or {NewKeyFix}");
+            return null;
         }
-        Add(entry, $"{what} is not an OpenSSH public key (expected 'ssh-ed25519 AAAA... comment' or another OpenSSH key type)",
-            $"give a .pub file written by ssh-keygen, or {NewKeyFix}");
-        return null;
+        var comment = parts.Length == 3 ? parts[2].Trim(' ', '\t') : "";
+        if (!PrintableText.IsAllPrintable(comment) || comment.Contains('\t', StringComparison.Ordinal))
+        {
+            Add(entry, $"the comment of {what} holds a line break or another control character",
+                "keep the comment on the key's line, of printable characters (e.g. you@laptop), or leave it out");
+            return null;
+        }
+        var canonical = $"{parts[0]} {Convert.ToBase64String(blob)}";
+        return comment.Length > 0 ? $"{canonical} {comment}" : canonical;
     }
 
-    private static string? BlobType(string base64)
+    /// <summary>The decoded blob; null unless it is plain base64 (the decoder would also skip line breaks inside it).</summary>
+    private static byte[]? Blob(string base64)
     {
-        var bytes = new byte[base64.Length];
-        if (!Convert.TryFromBase64String(base64, bytes, out var length) || length < 4)
+        if (base64.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=')))
         {
             return null;
         }
-        var typeLength = BinaryPrimitives.ReadInt32BigEndian(bytes);
-        return typeLength > 0 && typeLength <= length - 4 ? Encoding.ASCII.GetString(bytes, 4, typeLength) : null;
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, bytes, out var length) ? bytes[..length] : null;
+    }
+
+    private static string? BlobType(byte[] blob)
+    {
+        if (blob.Length < 4)
+        {
+            return null;
+        }
+        var typeLength = BinaryPrimitives.ReadInt32BigEndian(blob);
+        return typeLength > 0 && typeLength <= blob.Length - 4 ? Encoding.ASCII.GetString(blob, 4, typeLength) : null;
     }
 
     private void Add(CheckedString entry, string problem, string fix) =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
+using GridSpan.Plan;
 using GridSpan.Provision;
 
 namespace GridSpan.Config.Validation;
@@ -24,19 +25,29 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
     /// <param name="shapeErrors">Whether the shapes already found errors; rules about the whole cluster then stay quiet.</param>
     public ClusterSpec? Build(ConfigSection root, bool shapeErrors)
     {
+        ClusterLimits.Check(root, errors);
         var name = HostLabelOf(root, "name", "cluster");
+        if (name is not null)
+        {
+            CheckHostName(root, "name", "the master's", NodeNames.Master(name), "the cluster name");
+        }
         var ssh = BuildSsh(root.SectionOrEmpty("ssh"));
         var sites = BuildSites(root, name, shapeErrors);
         var overlay = BuildOverlay(root.SectionOrEmpty("overlay"), root.Sections("sites").Length);
         var storage = BuildStorage(root.SectionOrEmpty("storage"));
         var slurm = root.SectionOrEmpty("slurm");
+        NameClashRules.Check(root.Sections("sites"), errors);
+        OverlayKindRules.Check(root.SectionOrEmpty("overlay"), errors);
 
         if (errors.Count > 0 || name is null || sites is null || overlay is null)
         {
             return null;
         }
-        return new ClusterSpec(name, ssh, sites.Value, overlay, storage,
+        var spec = new ClusterSpec(name, ssh, sites.Value, overlay, storage,
             new SlurmSpec((int)slurm.IntegerOrDefault("suspendTime"), (int)slurm.IntegerOrDefault("resumeTimeout")));
+        // Rules on the whole cluster, as the planner will see it.
+        CapacityRules.Check(spec, root.Sections("sites"), errors);
+        return errors.Count > 0 ? null : spec;
     }
 
     private SshSpec BuildSsh(ConfigSection section)
@@ -72,6 +83,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             var settings = BuildProviderSettings(site, siteName);
             CheckMaster(site, isFirst, anyMaster);
             CheckGateway(site, isFirst);
+            if (!isFirst && site.WasWritten("gateway") && clusterName is not null && siteName is not null)
+            {
+                CheckHostName(site, "name", "the gateway's", NodeNames.Gateway(clusterName, siteName), "the cluster or site name");
+            }
             var workers = BuildWorkers(site, clusterName, siteName, nodePrefixes);
             if (siteName is not null && settings is not null && site.GetString("provider") is { } provider)
             {
@@ -200,6 +215,18 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             Add(group.LocationOf("name"), group.PathOf("name"),
                 $"this group's nodes would have the same names as those of {nodePrefixes[prefix]} ({clusterName}-{prefix}-001, ...)",
                 "rename the group or the site so that '<site>-<group>' differs");
+        }
+    }
+
+    /// <summary>Names made of the cluster's and a site's names must still be host-name labels (workers: <see cref="CheckNodeNames"/>).</summary>
+    private void CheckHostName(ConfigSection section, string key, string whose, string hostName, string shorten)
+    {
+        if (hostName.Length > HostLabel.MaxLength)
+        {
+            var excess = hostName.Length - HostLabel.MaxLength;
+            Add(section.LocationOf(key), section.PathOf(key),
+                $"{whose} host name '{hostName}' would be {hostName.Length} characters long, but a host name allows {HostLabel.MaxLength}",
+                $"shorten {shorten} by {excess} characters{(shorten.Contains(" or ", StringComparison.Ordinal) ? " together" : "")}");
         }
     }
 

@@ -16,6 +16,12 @@ internal static partial class YamlTreeReader
     /// <summary>Far above any real cluster (20 sites of many groups is a few thousand values).</summary>
     private const long MaximumExpandedSize = 1_000_000;
 
+    /// <summary>
+    /// The deepest nesting of mappings and sequences (the root is level 1). A cluster file needs about 6;
+    /// the limit keeps the recursive readers and checkers far from the end of the stack.
+    /// </summary>
+    public const int MaximumNesting = 64;
+
     public static YamlNode? Read(string text, string file, ICollection<ConfigError> errors)
     {
         var parser = new Parser(new StringReader(text));
@@ -30,7 +36,7 @@ internal static partial class YamlTreeReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file, anchors, errors);
+            var root = ReadNode(parser, file, anchors, errors, 1);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
@@ -46,6 +52,12 @@ internal static partial class YamlTreeReader
                 return null;
             }
             return root;
+        }
+        catch (NestingTooDeepException tooDeep)
+        {
+            errors.Add(new ConfigError(tooDeep.Location, "(file)", $"values nest more than {MaximumNesting} levels deep",
+                "a cluster file needs a few levels only: check for unclosed or repeated '[' and '{'"));
+            return null;
         }
         catch (YamlException exception)
         {
@@ -85,7 +97,7 @@ internal static partial class YamlTreeReader
         return null;
     }
 
-    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, ICollection<ConfigError> errors)
+    private static YamlNode ReadNode(IParser parser, string file, Dictionary<string, YamlNode> anchors, ICollection<ConfigError> errors, int level)
     {
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
@@ -106,10 +118,11 @@ internal static partial class YamlTreeReader
         }
         else if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
+            EnsureShallow(file, sequenceStart, level);
             var items = ImmutableArray.CreateBuilder<YamlNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(parser, file, anchors, errors));
+                items.Add(ReadNode(parser, file, anchors, errors, level + 1));
             }
             node = new YamlSequence(At(file, sequenceStart.Start), items.ToImmutable());
             anchor = sequenceStart.Anchor;
@@ -117,11 +130,12 @@ internal static partial class YamlTreeReader
         else
         {
             var mappingStart = parser.Consume<MappingStart>();
+            EnsureShallow(file, mappingStart, level);
             var entries = ImmutableArray.CreateBuilder<YamlEntry>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, file, anchors, errors);
-                var value = ReadNode(parser, file, anchors, errors);
+                var key = ReadNode(parser, file, anchors, errors, level + 1);
+                var value = ReadNode(parser, file, anchors, errors, level + 1);
                 entries.Add(new YamlEntry(key, value));
             }
             node = new YamlMapping(At(file, mappingStart.Start), entries.ToImmutable());
@@ -132,6 +146,20 @@ internal static partial class YamlTreeReader
             anchors[anchor.Value] = node;
         }
         return node;
+    }
+
+    private static void EnsureShallow(string file, ParsingEvent start, int level)
+    {
+        if (level > MaximumNesting)
+        {
+            throw new NestingTooDeepException(At(file, start.Start));
+        }
+    }
+
+    /// <summary>Stops reading at the first level too deep; never leaves this class.</summary>
+    private sealed class NestingTooDeepException(SourceLocation location) : Exception
+    {
+        public SourceLocation Location { get; } = location;
     }
 
     private static SourceLocation At(string file, Mark mark) => new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
