@@ -1,24 +1,57 @@
+using System.Text;
 using System.Text.Json;
 using GridSpan.Common;
 using GridSpan.Render;
 
 namespace GridSpan.Cli;
 
-/// <summary>Writes a rendered node under a directory, keeping each file's mode (secret files are never group- or world-readable).</summary>
-public static class BundleWriter
+/// <summary>
+/// Writes rendered nodes under an output directory, keeping each file's mode (secret files are never
+/// group- or world-readable). It never writes through a symlink: every directory it walks below the
+/// output directory must be a real directory, and every file is created anew (O_EXCL), so a link
+/// planted by another user is an error, never followed. It writes only into an empty directory or
+/// one an earlier render made (marked by <see cref="Marker"/>).
+/// </summary>
+public sealed class BundleWriter
 {
+    public const string Marker = ".gridspan-render";
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private readonly string _root;
+
+    private BundleWriter(string root) => _root = root;
+
+    /// <summary>Opens <paramref name="directory"/> for rendering: created when missing, refused when it holds files render did not write.</summary>
+    public static BundleWriter Open(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw GridSpanException.HostUnsupported("render writes Unix file modes", "run GridSpan on Linux");
+        }
+        var root = Path.GetFullPath(directory);
+        Directory.CreateDirectory(root);
+        var marker = Path.Combine(root, Marker);
+        if (!File.Exists(marker) && Directory.EnumerateFileSystemEntries(root).Any())
+        {
+            throw GridSpanException.Failed($"{root} is not empty and was not made by `gridspan render`",
+                "render into a new or empty directory; an earlier render's directory (holding .gridspan-render) is reused");
+        }
+        var writer = new BundleWriter(root);
+        writer.WriteText(Marker, "This directory was written by `gridspan render`; it may be rendered into again.\n", 0b110_100_100);
+        return writer;
+    }
 
     /// <summary>
     /// Writes the node's own files under DIR/&lt;node&gt;/&lt;path on the node&gt; and its bundle.json, which
     /// names where each file is (DIR/shared/... for the files <paramref name="shared"/> holds, written once
     /// by <see cref="WriteShared"/>). Returns how many files were written and how many of them hold secrets.
     /// </summary>
-    public static (int Files, int Secret) Write(string outputDirectory, RenderedNode node, SharedFiles shared)
+    public (int Files, int Secret) Write(RenderedNode node, SharedFiles shared)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(shared);
-        var nodeDirectory = Path.Combine(outputDirectory, node.Bundle.NodeName);
+        var nodeName = node.Bundle.NodeName;
         int written = 0, secret = 0;
         var sources = new List<string>(node.Bundle.Files.Length);
         foreach (var file in node.Bundle.Files)
@@ -28,58 +61,75 @@ public static class BundleWriter
                 sources.Add(location);
                 continue;
             }
-            WriteFile(Path.Combine(nodeDirectory, file.Path.TrimStart('/')), file);
-            sources.Add($"{node.Bundle.NodeName}{file.Path}");
+            WriteFile(Path.Combine(nodeName, file.Path.TrimStart('/')), file);
+            sources.Add($"{nodeName}{file.Path}");
             written++;
             secret += file.IsSecret ? 1 : 0;
         }
-        WriteText(Path.Combine(nodeDirectory, "cloud-init", "user-data"), node.CloudInitUserData, 0b110_000_000);
+        WriteText(Path.Combine(nodeName, "cloud-init", "user-data"), node.CloudInitUserData, 0b110_000_000);
         var manifest = new
         {
-            node = node.Bundle.NodeName,
+            node = nodeName,
             packages = node.Bundle.Packages,
             services = node.Bundle.Services.Select(s => new { unit = s.Unit, inputs = s.Inputs }),
             commands = node.Bundle.Commands,
             files = node.Bundle.Files.Select((f, i) => new { path = f.Path, mode = Convert.ToString(f.Mode, 8), owner = f.Owner, group = f.Group, secret = f.IsSecret, source = sources[i] }),
         };
-        WriteText(Path.Combine(nodeDirectory, "bundle.json"), JsonSerializer.Serialize(manifest, Json) + "\n", 0b110_100_100);
+        WriteText(Path.Combine(nodeName, "bundle.json"), JsonSerializer.Serialize(manifest, Json) + "\n", 0b110_100_100);
         return (written + 2, secret + 1);
     }
 
     /// <summary>Writes each file several nodes share once, under DIR/shared/. Returns how many files were written and how many hold secrets.</summary>
-    public static (int Files, int Secret) WriteShared(string outputDirectory, SharedFiles shared)
+    public (int Files, int Secret) WriteShared(SharedFiles shared)
     {
         ArgumentNullException.ThrowIfNull(shared);
         var secret = 0;
         foreach (var (location, file) in shared.Files)
         {
-            WriteFile(Path.Combine(outputDirectory, location), file);
+            WriteFile(location, file);
             secret += file.IsSecret ? 1 : 0;
         }
         return (shared.Count, secret);
     }
 
-    private static void WriteFile(string path, BundleFile file) =>
-        WriteText(path, file.Content, file.IsSecret ? file.Mode & 0b111_000_000 : file.Mode);
+    private void WriteFile(string relativePath, BundleFile file) =>
+        WriteText(relativePath, file.Content, file.IsSecret ? file.Mode & 0b111_000_000 : file.Mode);
 
-    /// <summary>Writes a file created with its final mode, so a secret is never readable by others, not even briefly.</summary>
-    public static void WriteText(string path, string content, int mode)
+    /// <summary>Writes a file at <paramref name="relativePath"/> below the output directory, created with its final mode, so a secret is never readable by others, not even briefly.</summary>
+    public void WriteText(string relativePath, string content, int mode)
     {
-        if (OperatingSystem.IsWindows())
+        var path = Path.GetFullPath(Path.Combine(_root, relativePath));
+        if (!path.StartsWith(_root + "/", StringComparison.Ordinal))
         {
-            throw GridSpanException.HostUnsupported("render writes Unix file modes", "run GridSpan on Linux");
+            throw new ArgumentException($"{relativePath} is outside {_root}", nameof(relativePath));
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var unixMode = (UnixFileMode)mode;
-        if (File.Exists(path))
+        var directory = _root;
+        foreach (var part in Path.GetRelativePath(_root, Path.GetDirectoryName(path)!).Split('/').Where(p => p is not ("" or ".")))
         {
+            directory = Path.Combine(directory, part);
+            if (PrivateFiles.IsSymlink(directory))
+            {
+                throw SymlinkRefused(directory);
+            }
+            Directory.CreateDirectory(directory);
+        }
+        if (File.Exists(path) || PrivateFiles.IsSymlink(path))
+        {
+            // Deleting a symlink removes the link, never its target; the new file is then created exclusively.
             File.Delete(path);
         }
-        using (var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = unixMode }))
-        using (var writer = new StreamWriter(stream))
+        try
         {
-            writer.Write(content);
+            using var stream = PrivateFiles.CreateNew(path, (UnixFileMode)mode);
+            stream.Write(new UTF8Encoding(false).GetBytes(content));
         }
-        File.SetUnixFileMode(path, unixMode);
+        catch (IOException) when (PrivateFiles.IsSymlink(path))
+        {
+            throw SymlinkRefused(path);
+        }
     }
+
+    private static GridSpanException SymlinkRefused(string path) =>
+        GridSpanException.Failed($"{path} is a symbolic link: render never writes through one",
+            "remove it, or render into a new directory that only you can write to");
 }

@@ -47,6 +47,44 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_symlink_planted_inside_the_output_directory_is_refused_never_followed()
+    {
+        var first = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+        Assert.Equal((int)ExitCode.Success, first.ExitCode);
+        var outside = Directory.CreateDirectory(Out("outside")).FullName;
+        Directory.Delete(Out("r/demo-master/etc"), recursive: true);
+        File.CreateSymbolicLink(Out("r/demo-master/etc"), outside);
+        File.Delete(Out("r/plan.json"));
+        File.CreateSymbolicLink(Out("r/plan.json"), Path.Combine(outside, "victim"));
+        File.WriteAllText(Path.Combine(outside, "victim"), "untouched");
+
+        var again = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+
+        Assert.NotEqual((int)ExitCode.Success, again.ExitCode);
+        Assert.Contains("symbolic link", again.Error, StringComparison.Ordinal);
+        Assert.Equal(["victim"], Directory.GetFileSystemEntries(outside).Select(Path.GetFileName));
+        Assert.Equal("untouched", File.ReadAllText(Path.Combine(outside, "victim")));
+    }
+
+    [Fact]
+    public async Task A_non_empty_directory_render_did_not_make_is_refused_and_its_own_is_reused()
+    {
+        Directory.CreateDirectory(Out("busy"));
+        File.WriteAllText(Out("busy/notes.txt"), "mine");
+
+        var refused = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("busy"), "--nodes", "demo-master");
+        var first = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+        var again = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+
+        Assert.NotEqual((int)ExitCode.Success, refused.ExitCode);
+        Assert.Contains("is not empty", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(Out("busy")).Select(Path.GetFileName));
+        Assert.Equal((int)ExitCode.Success, first.ExitCode);
+        Assert.Equal((int)ExitCode.Success, again.ExitCode);
+        Assert.True(File.Exists(Out("r/.gridspan-render")));
+    }
+
+    [Fact]
     public async Task The_plan_written_with_the_files_is_the_plan_command_json()
     {
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");

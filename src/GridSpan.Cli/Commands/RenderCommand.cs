@@ -14,7 +14,8 @@ public static class RenderCommand
         var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
         var output = new Option<DirectoryInfo>("--output", "-o")
         {
-            Description = "Directory to write into: DIR/<node>/<path on the node>, and DIR/shared/<path on the node> for files several nodes have alike.",
+            Description = "Directory to write into: DIR/<node>/<path on the node>, and DIR/shared/<path on the node> for files several nodes have alike. " +
+                          "It must be new, empty or an earlier render's; symlinks in it are refused.",
             Required = true,
         };
         var state = new Option<DirectoryInfo?>("--state")
@@ -66,8 +67,8 @@ public static class RenderCommand
             var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, OptionsFor);
             var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
             var directory = parseResult.GetValue(output)!.FullName;
-            Directory.CreateDirectory(directory);
-            BundleWriter.WriteText(Path.Combine(directory, "plan.json"), PlanJson.Serialize(plan), 0b110_100_100);
+            var writer = BundleWriter.Open(directory);
+            writer.WriteText("plan.json", PlanJson.Serialize(plan), 0b110_100_100);
             // Rendering is pure and writing is mostly waiting for the file system: both run on every core.
             var parallel = new ParallelOptions { CancellationToken = token };
             var known = plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
@@ -78,10 +79,10 @@ public static class RenderCommand
             var rendered = new RenderedNode[selected.Length];
             Parallel.For(0, selected.Length, parallel, i => rendered[i] = renderer.Render(selected[i]));
             var shared = SharedFiles.Of(rendered);
-            var (files, secretFiles) = BundleWriter.WriteShared(directory, shared);
+            var (files, secretFiles) = writer.WriteShared(shared);
             Parallel.ForEach(rendered, parallel, node =>
             {
-                var (written, secret) = BundleWriter.Write(directory, node, shared);
+                var (written, secret) = writer.Write(node, shared);
                 Interlocked.Add(ref files, written);
                 Interlocked.Add(ref secretFiles, secret);
             });

@@ -166,14 +166,11 @@ public sealed class ClusterStateStore(string home)
             throw UnixOnly();
         }
         CreatePrivateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        using (var stream = new FileStream(temporary, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = OwnerOnly }))
-        using (var writer = new StreamWriter(stream))
+        PrivateFiles.WriteAtomically(path, stream =>
         {
+            using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(content);
-        }
-        File.SetUnixFileMode(temporary, OwnerOnly);
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     private static void CreatePrivateDirectory(string path)

@@ -5,7 +5,8 @@ namespace GridSpan.Secrets;
 
 /// <summary>
 /// Keeps a cluster's secrets in a directory: one file, secrets.json, mode 0600, in a directory made
-/// 0700. Written atomically (temporary file, then rename), so a crash never leaves half a file.
+/// 0700. Written atomically (a new file under a random name, then rename), so a crash never leaves half a
+/// file and nobody can plant a symlink for it; loaded only when it is this user's and private.
 /// </summary>
 public static class SecretStore
 {
@@ -30,22 +31,8 @@ public static class SecretStore
         {
             throw UnixOnly();
         }
-        const UnixFileMode Owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        Directory.CreateDirectory(directory, Owner | UnixFileMode.UserExecute);
-        var target = PathIn(directory);
-        var temporary = target + ".tmp";
-        using (var stream = new FileStream(temporary, new FileStreamOptions
-               {
-                   Mode = FileMode.Create,
-                   Access = FileAccess.Write,
-                   UnixCreateMode = Owner,
-               }))
-        {
-            JsonSerializer.Serialize(stream, secrets, Json);
-            stream.Flush(flushToDisk: true);
-        }
-        File.SetUnixFileMode(temporary, Owner);
-        File.Move(temporary, target, overwrite: true);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        PrivateFiles.WriteAtomically(PathIn(directory), stream => JsonSerializer.Serialize(stream, secrets, Json));
     }
 
     /// <summary>The secrets stored in <paramref name="directory"/>, or null when it holds none.</summary>
@@ -60,11 +47,7 @@ public static class SecretStore
         {
             throw UnixOnly();
         }
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-        {
-            throw GridSpanException.Failed($"the secrets file {path} can be read or written by other users", $"run: chmod 600 {path}");
-        }
+        PrivateFiles.RequirePrivate(path, "the secrets file");
         try
         {
             var secrets = JsonSerializer.Deserialize<ClusterSecrets>(File.ReadAllText(path), Json);

@@ -1,0 +1,87 @@
+using System.Runtime.Versioning;
+using GridSpan.Common;
+using GridSpan.Secrets;
+
+namespace GridSpan.Core.Tests.Common;
+
+/// <summary>Secrets and state are written exclusively under random names and trusted on load only when they are this user's and private.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class PrivateFilesTests : IDisposable
+{
+    private const int Nobody = 65534;
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("gridspan-private-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private string In(string name) => Path.Combine(_temp.FullName, name);
+
+    private static ClusterSecrets Secrets() => new SecretGenerator(SystemRandomSource.Instance).Generate(TestSpecs.Plan(TestSpecs.TwoSites()));
+
+    [Fact]
+    public void Saving_secrets_never_follows_a_planted_temporary_file_and_leaves_only_the_secrets_file()
+    {
+        var state = Directory.CreateDirectory(In("state")).FullName;
+        File.WriteAllText(In("victim"), "untouched");
+        File.CreateSymbolicLink(Path.Combine(state, "secrets.json.tmp"), In("victim"));
+
+        SecretStore.Save(state, Secrets());
+
+        Assert.Equal("untouched", File.ReadAllText(In("victim")));
+        Assert.Equal(["secrets.json", "secrets.json.tmp"], Directory.GetFileSystemEntries(state).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.NotNull(SecretStore.Load(state));
+    }
+
+    [Fact]
+    public void A_secrets_file_owned_by_another_user_is_refused()
+    {
+        var state = In("state");
+        SecretStore.Save(state, Secrets());
+        if (PrivateFiles.EffectiveUserId() != 0)
+        {
+            return; // only root can give a file away; the suite runs as root
+        }
+        File.SetUnixFileMode(SecretStore.PathIn(state), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Chown(SecretStore.PathIn(state), Nobody);
+
+        var refused = Assert.Throws<GridSpanException>(() => SecretStore.Load(state));
+        Assert.Contains("belongs to user id 65534", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secrets_file_readable_by_others_or_a_symlink_is_refused()
+    {
+        var state = In("state");
+        SecretStore.Save(state, Secrets());
+        File.SetUnixFileMode(SecretStore.PathIn(state), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+        Assert.Contains("read or written by other users", Assert.Throws<GridSpanException>(() => SecretStore.Load(state)).Message, StringComparison.Ordinal);
+
+        File.SetUnixFileMode(SecretStore.PathIn(state), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(SecretStore.PathIn(state), In("elsewhere.json"));
+        File.CreateSymbolicLink(SecretStore.PathIn(state), In("elsewhere.json"));
+        Assert.Contains("not a regular file", Assert.Throws<GridSpanException>(() => SecretStore.Load(state)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_file_is_never_created_through_a_symlink()
+    {
+        File.WriteAllText(In("victim"), "untouched");
+        File.CreateSymbolicLink(In("link"), In("victim"));
+
+        Assert.ThrowsAny<IOException>(() => PrivateFiles.CreateNew(In("link"), UnixFileMode.UserRead | UnixFileMode.UserWrite).Dispose());
+        Assert.Equal("untouched", File.ReadAllText(In("victim")));
+    }
+
+    [Fact]
+    public void Private_directories_are_new_0700_and_unguessable()
+    {
+        var first = PrivateFiles.CreateDirectory(_temp.FullName, "x-");
+        var second = PrivateFiles.CreateDirectory(_temp.FullName, "x-");
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(first));
+        Assert.True(PrivateFiles.IsPrivateDirectory(first));
+        Assert.True(PrivateFiles.IsPrivateDirectory(PrivateFiles.RuntimeDirectory()));
+    }
+
+    private static void Chown(string path, int user) => Tool.Run("chown", [user.ToString(System.Globalization.CultureInfo.InvariantCulture), path], "");
+}
