@@ -48,6 +48,18 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
 
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
 
+    public ValueProblem? CheckFlavor(string flavor) =>
+        LocalFlavors.All.ContainsKey(flavor)
+            ? null
+            : new ValueProblem($"the local cloud has no flavor '{flavor}'",
+                "use one of " + string.Join(", ", LocalFlavors.All.Select(f => $"{f.Key} ({f.Value.Cpus} CPU, {f.Value.MemoryMiB} MiB)")));
+
+    public ValueProblem? CheckImage(string image) =>
+        Images.ImageRecipe.All.Any(r => r.Name == image)
+            ? null
+            : new ValueProblem($"the local cloud has no image '{image}'",
+                "use " + string.Join(" or ", Images.ImageRecipe.All.Select(r => r.Name)) + ", or leave 'image' out");
+
     /// <summary>
     /// On a cluster node that holds the local cloud's API credentials (the master, for on-demand
     /// nodes): the API. Elsewhere: the machine's local cloud directly (see <see cref="LocalCloudEnvironment"/>).

@@ -110,6 +110,23 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
     /// <summary>OpenStack flavors are the cloud's own: their size is known only by asking it (`gridspan check`).</summary>
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;
 
+    /// <summary>A flavor is the cloud's name or id (only the cloud knows those), or minimums, which must read as such.</summary>
+    public ValueProblem? CheckFlavor(string flavor) =>
+        !flavor.Contains(">=", StringComparison.Ordinal)
+            ? null
+            : Selection.FlavorSelector.ReadMinimum(flavor) switch
+            {
+                null => new ValueProblem($"'{flavor}' is neither a flavor name nor minimums GridSpan can read",
+                    "write minimums as 'cpus>=2 ram>=4GiB' (ram in MiB or GiB), or a flavor's name"),
+                (0, 0) => new ValueProblem($"flavor '{flavor}' asks for nothing", "write e.g. 'cpus>=2 ram>=4GiB'"),
+                _ => null,
+            };
+
+    public ValueProblem? CheckImage(string image) =>
+        Selection.ImageSelector.IsPattern(image) && Selection.ImageSelector.Compile(image, out var problem) is null
+            ? new ValueProblem(problem!, Selection.ImageSelector.PatternFix)
+            : null;
+
     public ISiteProvider Connect(SiteConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);

@@ -6,14 +6,14 @@ namespace GridSpan.Providers.Local.Tests;
 
 public sealed class LocalSettingsTests
 {
-    private static ConfigLoadResult Load(string local) => ClusterConfigLoader.LoadText($$"""
+    private static ConfigLoadResult Load(string local, string master = "{ flavor: small, image: debian-12, compute: true }") => ClusterConfigLoader.LoadText($$"""
         name: demo
         ssh: { user: root }
         sites:
           - name: berlin
             provider: local
             {{local}}
-            master: { flavor: small, image: debian-12, compute: true }
+            master: {{master}}
         overlay: { kind: wireguard, cidr: 10.99.0.0/24 }
         storage: { shares: [/home] }
         slurm: { suspendTime: 300, resumeTimeout: 300 }
@@ -55,5 +55,20 @@ public sealed class LocalSettingsTests
         Assert.Equal("sites[0].local.subnet", error.KeyPath);
         Assert.Contains($"'{subnet}' is not an IPv4 subnet between /16 and /29", error.Problem, StringComparison.Ordinal);
         Assert.Equal("write a network address and prefix such as 10.11.0.0/24", error.Fix);
+    }
+
+    [Theory]
+    [InlineData("{ flavor: 'small; rm -rf /', compute: true }", "sites[0].master.flavor", "no flavor 'small; rm -rf /'", "tiny (1 CPU, 512 MiB)")]
+    [InlineData("{ flavor: huge, compute: true }", "sites[0].master.flavor", "no flavor 'huge'", "large (2 CPU, 4096 MiB)")]
+    [InlineData("{ flavor: small, image: 'debian-12$(id)', compute: true }", "sites[0].master.image", "no image 'debian-12$(id)'", "debian-12")]
+    public void Flavors_and_images_the_local_cloud_does_not_offer_are_refused_at_validate_listing_those_it_has(
+        string master, string keyPath, string problem, string fix)
+    {
+        var result = Load("local: { mtu: 1500 }", master);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(keyPath, error.KeyPath);
+        Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+        Assert.Contains(fix, error.Fix, StringComparison.Ordinal);
     }
 }

@@ -31,12 +31,24 @@ public interface IProviderDefinition
     /// </summary>
     System.Collections.Immutable.ImmutableArray<(System.Net.IPNetwork Range, string Meaning)> ReservedRanges => [];
 
+    /// <summary>
+    /// Why a site of this provider cannot have <paramref name="flavor"/>, when the provider can tell without
+    /// asking a cloud (a flavor it does not offer, a minimum it cannot read); null when it may.
+    /// </summary>
+    ValueProblem? CheckFlavor(string flavor) => null;
+
+    /// <summary>Why a site of this provider cannot boot <paramref name="image"/>, when the provider can tell without asking a cloud; null when it may.</summary>
+    ValueProblem? CheckImage(string image) => null;
+
     /// <summary>The size of a flavor when the provider knows it without asking a cloud; null otherwise.</summary>
     FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor);
 
     /// <summary>Connects to the site's cloud to create, list and delete resources.</summary>
     ISiteProvider Connect(SiteConnection connection);
 }
+
+/// <summary>What is wrong with a value a provider was given, and how to fix it (a config error without its position).</summary>
+public sealed record ValueProblem(string Problem, string Fix);
 
 /// <param name="Cpus">Virtual CPUs.</param>
 /// <param name="MemoryMiB">Memory in MiB.</param>

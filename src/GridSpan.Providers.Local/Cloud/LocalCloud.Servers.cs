@@ -19,7 +19,7 @@ public sealed partial class LocalCloud
         var size = LocalFlavors.All.GetValueOrDefault(flavor)
             ?? throw Refused(name, $"there is no flavor '{flavor}' (flavors: {string.Join(", ", LocalFlavors.All.Keys)})");
         var recipe = ImageStore.Find(image)
-            ?? throw Refused(name, $"there is no image '{image}' (images: {ImageRecipe.Debian12.Name})");
+            ?? throw Refused(name, $"there is no image '{image}' (images: {string.Join(", ", ImageRecipe.All.Select(r => r.Name))})");
         if (!Images.IsBuilt(recipe))
         {
             throw Refused(name, $"the image {image} has not been built on this machine", "run `gridspan localcloud image build` (about 2 minutes)");

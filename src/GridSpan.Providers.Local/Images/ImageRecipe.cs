@@ -28,6 +28,9 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "mpich", "libmpich-dev", "automake", "iperf3",
     ], RecipeVersion: 4);
 
+    /// <summary>Every image the local cloud offers, by name.</summary>
+    public static ImmutableArray<ImageRecipe> All => [Debian12];
+
     /// <summary>
     /// Services the packages enable that a node must not start until its role is configured: disabled
     /// (not masked), so the configurator enables what the role needs with `systemctl enable --now`.

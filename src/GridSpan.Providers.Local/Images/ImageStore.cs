@@ -21,7 +21,7 @@ public sealed class ImageStore(string imageDirectory, ICommandRunner runner)
 
     public bool IsBuilt(ImageRecipe recipe) => File.Exists(Path.Combine(PathOf(recipe), "image.json"));
 
-    public static ImageRecipe? Find(string name) => name == ImageRecipe.Debian12.Name ? ImageRecipe.Debian12 : null;
+    public static ImageRecipe? Find(string name) => ImageRecipe.All.FirstOrDefault(r => r.Name == name);
 
     /// <summary>Builds the image unless the cached one has the same recipe hash. Returns the root file system.</summary>
     public async Task<ImageBuildResult> EnsureBuiltAsync(ImageRecipe recipe, Action<string> progress, bool force, CancellationToken cancellationToken)

@@ -20,16 +20,8 @@ public static class ImageSelector
         IEnumerable<GlanceImage> matches;
         if (IsPattern(wanted))
         {
-            Regex pattern;
-            try
-            {
-                pattern = new Regex(wanted[1..^1], RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            }
-            catch (ArgumentException failure)
-            {
-                throw GridSpanException.InvalidConfig($"image pattern {wanted} is not a valid regular expression: {failure.Message}",
-                    "write a .NET regular expression between slashes, e.g. /^debian-12-.*/");
-            }
+            var pattern = Compile(wanted, out var problem)
+                ?? throw GridSpanException.InvalidConfig(problem!, PatternFix);
             matches = images.Where(i => pattern.IsMatch(i.Name));
         }
         else
@@ -42,6 +34,27 @@ public static class ImageSelector
             matches = images.Where(i => i.Name == wanted);
         }
         return matches.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    public const string PatternFix = "write a .NET regular expression between slashes without backreferences or lookarounds, e.g. /^debian-12-.*/";
+
+    /// <summary>
+    /// The pattern between the slashes, compiled to run in linear time (no backtracking, so no name can make it
+    /// hang); null with <paramref name="problem"/> when it does not compile.
+    /// </summary>
+    public static Regex? Compile(string wanted, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        try
+        {
+            problem = null;
+            return new Regex(wanted[1..^1], RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+        }
+        catch (Exception failure) when (failure is ArgumentException or NotSupportedException)
+        {
+            problem = $"image pattern {wanted} is not a regular expression GridSpan can use: {failure.Message}";
+            return null;
+        }
     }
 
     /// <summary>Names of some images, for an error message that helps the user pick one.</summary>

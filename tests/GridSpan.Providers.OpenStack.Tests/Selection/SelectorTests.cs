@@ -61,4 +61,62 @@ public sealed class SelectorTests
     {
         Assert.Null(FlavorSelector.Select(Flavors, "cpus>=64"));
     }
+
+    [Fact]
+    public void A_hostile_minimum_is_read_in_one_pass_and_refused_at_once()
+    {
+        // The old backtracking pattern took 9 s on 121 characters of this shape, doubling with each part.
+        var hostile = string.Concat(Enumerable.Repeat("cpus>=1 ", 5_000)) + "!";
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.False(FlavorSelector.IsMinimum(hostile));
+        Assert.NotNull(new OpenStackProviderDefinition().CheckFlavor(hostile));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("cpus>=2 ram>=4GiB", 2, 4096)]
+    [InlineData(" cpus >= 2  ram>=512 MiB ", 2, 512)]
+    [InlineData("RAM>=1g", 0, 1024)]
+    public void Minimums_are_read_with_spaces_case_and_units(string wanted, int cpus, long memory)
+    {
+        Assert.Equal((cpus, memory), FlavorSelector.ParseMinimum(wanted));
+    }
+
+    [Theory]
+    [InlineData("cpus>=")]
+    [InlineData("cpus>=2 disk>=10")]
+    [InlineData("cpus>=2GiB")]
+    [InlineData("cpus>=9999999999")]
+    [InlineData("cpus>=2; rm -rf /")]
+    public void Text_that_tries_to_be_minimums_but_is_not_is_refused_at_validate(string wanted)
+    {
+        Assert.False(FlavorSelector.IsMinimum(wanted));
+        var problem = new OpenStackProviderDefinition().CheckFlavor(wanted);
+        Assert.NotNull(problem);
+        Assert.Contains("cpus>=2 ram>=4GiB", problem.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_flavor_name_is_left_to_the_cloud_and_minimums_asking_for_nothing_are_refused()
+    {
+        var definition = new OpenStackProviderDefinition();
+
+        Assert.Null(definition.CheckFlavor("m1.small"));
+        Assert.Null(definition.CheckFlavor("cpus>=2"));
+        Assert.Contains("asks for nothing", definition.CheckFlavor("cpus>=0")!.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/debian-(/")]
+    [InlineData("/(a)\\1/")]
+    [InlineData("/(?<=x)debian/")]
+    public void An_image_pattern_that_does_not_compile_to_a_linear_matcher_is_refused_at_validate(string pattern)
+    {
+        var problem = new OpenStackProviderDefinition().CheckImage(pattern);
+
+        Assert.NotNull(problem);
+        Assert.Contains(pattern, problem.Problem, StringComparison.Ordinal);
+        Assert.Null(new OpenStackProviderDefinition().CheckImage("/^debian-12-.*/"));
+    }
 }

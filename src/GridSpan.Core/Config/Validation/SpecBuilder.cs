@@ -91,6 +91,10 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
                 CheckHostName(site, "name", "the gateway's", NodeNames.Gateway(clusterName, siteName), "the cluster or site name");
             }
             var workers = BuildWorkers(site, clusterName, siteName, nodePrefixes);
+            if (settings is not null && site.GetString("provider") is { } kind && providers.Find(kind) is { } definition)
+            {
+                CheckMachineChoices(site, definition);
+            }
             if (siteName is not null && settings is not null && site.GetString("provider") is { } provider)
             {
                 sites.Add(new SiteSpec(siteName, provider, settings, Master(site.Section("master")), Gateway(site.Section("gateway")), workers));
@@ -158,6 +162,25 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
             Add(site.LocationOf("master"), site.PathOf("master"),
                 "only the first site may have a master (a cluster has exactly one, on its first site)",
                 "remove this master, or move this site to the top of 'sites' if its master is the only one");
+        }
+    }
+
+    /// <summary>The flavor and image of the master, the gateway and every worker group, as far as the site's provider can judge them offline.</summary>
+    private void CheckMachineChoices(ConfigSection site, IProviderDefinition definition)
+    {
+        var machines = new[] { site.Section("master"), site.Section("gateway") }.OfType<ConfigSection>().Concat(site.Sections("workers"));
+        foreach (var machine in machines)
+        {
+            Check(machine, "flavor", definition.CheckFlavor);
+            Check(machine, "image", definition.CheckImage);
+        }
+
+        void Check(ConfigSection machine, string key, Func<string, ValueProblem?> check)
+        {
+            if (machine.GetString(key) is { } value && check(value) is { } problem)
+            {
+                Add(machine.LocationOf(key), machine.PathOf(key), problem.Problem, problem.Fix);
+            }
         }
     }
 
