@@ -18,13 +18,18 @@ public sealed class FailingCreateTests
             local: { subnet: 10.92.0.0/24 }
             gateway: { flavor: tiny }
             workers:
-              - { name: cpu, flavor: tiny, image: debian-99, count: 1 }
+              - { name: cpu, flavor: tiny, image: debian-12, count: 1 }
         """;
 
     [Fact]
     public async Task An_image_the_site_lacks_is_named_with_the_site_and_the_node_and_terminate_removes_what_was_made()
     {
         await using var cluster = await TestCluster.StartAsync(Yaml);
+        // validate refuses an image the local cloud does not offer; the cloud must still refuse one it lacks at create.
+        cluster.ChangeSpecAfterValidation(spec => spec with
+        {
+            Sites = [spec.Sites[0], spec.Sites[1] with { Workers = [spec.Sites[1].Workers[0] with { Image = "debian-99" }] }],
+        });
 
         var failure = await Assert.ThrowsAsync<GridSpanException>(cluster.CreateAsync);
 

@@ -100,6 +100,17 @@ public sealed class TestCluster : IAsyncDisposable
         return outcome;
     }
 
+    /// <summary>
+    /// Changes the validated spec behind the loader's back, for a test of what the cloud refuses although
+    /// validate accepted it (an image removed from the cloud after validation, say).
+    /// </summary>
+    public void ChangeSpecAfterValidation(Func<ClusterSpec, ClusterSpec> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Spec = change(Spec);
+        Plan = Planner.Plan(Spec, FlavorCatalog.FromProviders(Spec, Registry));
+    }
+
     /// <summary>Rewrites cluster.yaml and runs create again, as a user who edited the file does.</summary>
     public async Task<CreateOutcome> CreateAsync(string yaml)
     {
