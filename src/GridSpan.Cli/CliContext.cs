@@ -6,4 +6,5 @@ namespace GridSpan.Cli;
 /// <summary>What every verb gets: where to write, and the providers this build knows.</summary>
 /// <param name="Out">Standard output: results, tables, JSON.</param>
 /// <param name="Error">Standard error: errors, warnings, progress.</param>
-public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, ProviderRegistry Providers);
+/// <param name="CrashLogDirectory">Where an unexpected failure is logged in full; $GRIDSPAN_HOME/logs when null.</param>
+public sealed record CliContext(IAnsiConsole Out, IAnsiConsole Error, ProviderRegistry Providers, string? CrashLogDirectory = null);

@@ -5,7 +5,8 @@ namespace GridSpan.Cli;
 
 /// <summary>
 /// Runs a verb's body and turns its outcome into an exit code: a <see cref="GridSpanException"/>
-/// becomes its message and fix on stderr, Ctrl-C becomes 130. No stack trace reaches the user.
+/// becomes its message and fix on stderr, Ctrl-C becomes 130, and anything else (a bug) one line naming
+/// the crash log that holds the details, exit 1. No stack trace reaches the user.
 /// </summary>
 public static class CommandAction
 {
@@ -24,6 +25,13 @@ public static class CommandAction
         {
             WriteError(context.Error, failure.Message, failure.Fix);
             return (int)failure.ExitCode;
+        }
+        catch (Exception failure)
+        {
+            var log = CrashLog.Write(failure, string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), context.CrashLogDirectory);
+            WriteError(context.Error, $"GridSpan failed unexpectedly ({failure.GetType().Name}); this is a bug",
+                log is not null ? $"the details are in {log}; please report them" : "the details could not be logged; run again to see whether it repeats");
+            return (int)ExitCode.Failure;
         }
     }
 

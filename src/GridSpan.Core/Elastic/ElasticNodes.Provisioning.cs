@@ -44,7 +44,7 @@ public sealed partial class ElasticNodes
             cluster.Log.Write("resume", node.Name, $"created server {serverId} in site {node.Site}");
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, Time, cancellationToken).ConfigureAwait(false);
+        var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, "let Slurm resume the node again (it does when jobs wait)", Time, cancellationToken).ConfigureAwait(false);
         cluster.Log.Write("resume", node.Name, $"server {serverId} active after {clock.Elapsed.TotalSeconds:0.0} s");
         var target = TargetOf(node, server.HostKeys);
         var probes = cluster.Context.Probes;

@@ -149,7 +149,7 @@ public sealed class ClusterProvisioner
                     progress?.Report(new ProvisionEvent(site.Name, ResourceKind.FloatingIp, node.Name, ProvisionAction.Found));
                 }
             }
-            var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, Time, cancellationToken).ConfigureAwait(false);
+            var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, "run `gridspan create` again", Time, cancellationToken).ConfigureAwait(false);
             if (!serverExisted)
             {
                 progress?.Report(new ProvisionEvent(site.Name, ResourceKind.Server, node.Name, ProvisionAction.Active));

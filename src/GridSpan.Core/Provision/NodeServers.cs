@@ -27,9 +27,12 @@ public static class NodeServers
             }));
     }
 
-    /// <summary>Waits until the node's server is active; fails at once when it failed or disappeared.</summary>
+    /// <summary>
+    /// Waits until the node's server is active; fails at once when it failed or disappeared. <paramref name="again"/>
+    /// says how the user tries again (create: "run `gridspan create` again"; resume: Slurm does), for the fixes.
+    /// </summary>
     public static Task<ServerInfo> WaitActiveAsync(ISiteProvider provider, NodePlan node, string serverId, TimeSpan timeout, TimeSpan interval,
-        TimeProvider time, CancellationToken cancellationToken)
+        string again, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentNullException.ThrowIfNull(node);
@@ -37,15 +40,15 @@ public static class NodeServers
         {
             var server = await provider.GetServerAsync(serverId, token).ConfigureAwait(false)
                 ?? throw GridSpanException.Provider(node.Site, $"server {node.Name} ({serverId}) disappeared while it was being created",
-                    "run the command again to create it anew");
+                    $"{again} to create it anew");
             return server.Status switch
             {
                 ServerStatus.Active => server,
                 ServerStatus.Error => throw GridSpanException.Provider(node.Site, $"server {node.Name} failed to start: {server.Fault ?? "no reason given"}",
-                    $"fix the cause (image '{node.Image}', flavor '{node.Flavor}'), then run the command again"),
+                    $"fix the cause (image '{node.Image}', flavor '{node.Flavor}'), then {again}"),
                 _ => null,
             };
         }, interval, timeout, () => GridSpanException.Provider(node.Site, $"server {node.Name} did not become active within {timeout.TotalSeconds:0} s",
-            "check the site's capacity; running the command again continues where it stopped"), time, cancellationToken);
+            $"check the site's capacity, then {again}: it continues where it stopped"), time, cancellationToken);
     }
 }
