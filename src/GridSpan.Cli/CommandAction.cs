@@ -26,6 +26,12 @@ public static class CommandAction
             WriteError(context.Error, failure.Message, failure.Fix);
             return (int)failure.ExitCode;
         }
+        catch (AggregateException parallel) when (parallel.Flatten().InnerExceptions.OfType<GridSpanException>().FirstOrDefault() is { } first)
+        {
+            // A parallel loop (render writes nodes in parallel) wraps what its bodies threw: the first error is the one to fix.
+            WriteError(context.Error, first.Message, first.Fix);
+            return (int)first.ExitCode;
+        }
         catch (Exception failure)
         {
             var log = CrashLog.Write(failure, string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), context.CrashLogDirectory);
