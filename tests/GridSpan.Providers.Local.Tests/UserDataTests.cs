@@ -23,9 +23,9 @@ public sealed class UserDataTests
 
         Assert.Equal("worker-1", data.Hostname);
         Assert.Equal("ssh-ed25519 AAAA test", Assert.Single(data.AuthorizedKeys));
-        Assert.Contains("chmod 0600 '/etc/gridspan/role'", data.FilesScript(), StringComparison.Ordinal);
+        Assert.Contains("chmod 0600 /etc/gridspan/role\n", data.FilesScript(), StringComparison.Ordinal);
         Assert.Contains(Convert.ToBase64String("worker"u8.ToArray()), data.FilesScript(), StringComparison.Ordinal);
-        Assert.Equal("set -e\necho one\n'touch' '/tmp/it'\\''s here'\n", data.CommandsScript());
+        Assert.Equal("set -e\necho one\ntouch '/tmp/it'\\''s here'\n", data.CommandsScript());
     }
 
     [Fact]
