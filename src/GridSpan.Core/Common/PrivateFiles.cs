@@ -70,8 +70,24 @@ public static partial class PrivateFiles
     }
 
     /// <summary>
+    /// Makes <paramref name="path"/> (and its missing parents) unless it exists, and requires it to be a real
+    /// directory of this user that nobody else can enter: one of this user's with a wider mode is narrowed
+    /// to 0700; a symlink or another user's directory is refused, never followed or changed.
+    /// </summary>
+    public static void EnsureDirectory(string path, string what)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!TryEnsureDirectory(path))
+        {
+            throw GridSpanException.Failed($"{what} {path} is not a private directory of yours: it is a symlink, not a directory, or another user's",
+                $"remove {path} if nobody needs it, then run the command again");
+        }
+    }
+
+    /// <summary>
     /// The directory for this user's short-lived files (sockets, scratch copies): $XDG_RUNTIME_DIR when it is
-    /// this user's and private, otherwise a 0700 directory of its own under /tmp, made once per process.
+    /// this user's and private; otherwise gridspan-UID under the temporary directory, when this user owns it
+    /// privately (made here if missing); otherwise, when another user has taken that name, a new random one.
     /// </summary>
     public static string RuntimeDirectory()
     {
@@ -82,7 +98,38 @@ public static partial class PrivateFiles
         return FallbackRuntime.Value;
     }
 
-    private static readonly Lazy<string> FallbackRuntime = new(() => CreateDirectory(Path.GetTempPath(), "gridspan-run-"));
+    private static readonly Lazy<string> FallbackRuntime = new(() =>
+    {
+        var perUser = Path.Combine(Path.GetTempPath(), $"gridspan-{EffectiveUserId()}");
+        return TryEnsureDirectory(perUser) ? perUser : CreateDirectory(Path.GetTempPath(), "gridspan-run-");
+    });
+
+    private static bool TryEnsureDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw Unsupported();
+        }
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(path)) is { Length: > 0 } parent && !Directory.Exists(parent))
+        {
+            Directory.CreateDirectory(parent);
+        }
+        if (MakeDirectory(path, (int)OwnerDirectory) != 0 && Marshal.GetLastPInvokeError() is var error && error != EEXIST)
+        {
+            throw GridSpanException.Failed($"cannot create the directory {path}: {Marshal.GetPInvokeErrorMessage(error)}",
+                $"check that {Path.GetDirectoryName(path)} exists and is writable by you");
+        }
+        if (Status(path) is not { Type: FileType.Directory } status || status.Owner != EffectiveUserId())
+        {
+            return false;
+        }
+        if ((status.Mode & 0b000_111_111) != 0)
+        {
+            // A real directory of ours: nobody else can swap it for a symlink between the check and the change.
+            File.SetUnixFileMode(path, OwnerDirectory);
+        }
+        return true;
+    }
 
     /// <summary>Refuses a file that is not a regular file of this user, or that others may read or write.</summary>
     public static void RequirePrivate(string path, string what)

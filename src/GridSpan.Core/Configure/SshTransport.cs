@@ -34,8 +34,8 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
         Runner = runner;
         ConfigFile = Path.Combine(options.Directory, "ssh_config");
         KnownHostsFile = Path.Combine(options.Directory, "known_hosts");
-        CreatePrivateDirectory(options.Directory);
-        CreatePrivateDirectory(options.ControlDirectory);
+        PrivateFiles.EnsureDirectory(options.Directory, "the SSH client's directory");
+        PrivateFiles.EnsureDirectory(options.ControlDirectory, "the SSH control directory");
         WriteFiles([]);
     }
 
@@ -160,26 +160,6 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
     }
 
     /// <summary>Readers (running ssh processes) see the old or the new file, never half of one.</summary>
-    private static void WriteAtomically(string path, string content)
-    {
-        var temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, "");
-        RestrictToOwner(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
-
-    private static void CreatePrivateDirectory(string path)
-    {
-        Directory.CreateDirectory(path);
-        RestrictToOwner(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
-
-    private static void RestrictToOwner(string path, UnixFileMode mode)
-    {
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, mode);
-        }
-    }
+    private static void WriteAtomically(string path, string content) =>
+        PrivateFiles.WriteAtomically(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(content)));
 }

@@ -20,7 +20,8 @@ public sealed record SshTransportOptions(string IdentityFile, string Directory, 
 
     /// <summary>
     /// Options for a cluster whose state lives in <paramref name="clusterDirectory"/>: ssh files in
-    /// its "ssh" folder; sockets there too when the path is short enough, else under /tmp named by a hash of it.
+    /// its "ssh" folder; sockets there too when the path is short enough, else in this user's private
+    /// runtime directory, named by a hash of the cluster directory (so later runs share the connections).
     /// </summary>
     public static SshTransportOptions ForCluster(string clusterDirectory, string identityFile)
     {
@@ -29,7 +30,7 @@ public sealed record SshTransportOptions(string IdentityFile, string Directory, 
         if (control.Length > MaxControlDirectoryLength)
         {
             var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(clusterDirectory)))[..12];
-            control = $"/tmp/gridspan-cm-{hash}";
+            control = Path.Combine(Common.PrivateFiles.RuntimeDirectory(), $"cm-{hash}");
         }
         return new SshTransportOptions(identityFile, directory, control);
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using GridSpan.Common;
+using GridSpan.Common.Quoting;
 using GridSpan.Configure;
 using GridSpan.Render;
 
@@ -11,7 +12,7 @@ namespace GridSpan.Elastic;
 /// file) into a cache keyed by the hash of the running build's assemblies, and copied to the master
 /// only when the master's copy differs.
 /// </summary>
-public sealed class MasterBinary(ICommandRunner runner, string cacheDirectory)
+public sealed partial class MasterBinary(ICommandRunner runner, string cacheDirectory)
 {
     /// <summary>A prebuilt binary to install instead of publishing one (packaging, CI).</summary>
     public const string OverrideVariable = "GRIDSPAN_MASTER_BINARY";
@@ -85,15 +86,36 @@ public sealed class MasterBinary(ICommandRunner runner, string cacheDirectory)
         {
             return false;
         }
-        var upload = $"/tmp/gridspan.upload-{hash[..12]}";
-        await transport.Runner.RunCheckedAsync(new CommandRequest("scp", ["-F", transport.ConfigFile, "-q", binary, $"{target.NodeName}:{upload}"])
-        { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
-        var installed = await session.RunAsync(
-            $"install -m 0755 {upload} {NodePaths.GridSpanBinary}.new && mv -f {NodePaths.GridSpanBinary}.new {NodePaths.GridSpanBinary}; status=$?; rm -f {upload}; exit $status",
+        // scp runs as the SSH user, who may not be root: it writes into a fresh directory that only
+        // that user may enter (mktemp -d, then handed over), never into a name guessable in /tmp.
+        var made = await session.RunAsync($"d=$(mktemp -d /tmp/gridspan-upload.XXXXXXXXXX) && chown {ShellQuote.Quote(target.User)} \"$d\" && echo \"$d\"",
             null, cancellationToken).ConfigureAwait(false);
+        made.EnsureSuccess();
+        var directory = made.StandardOutput.Trim();
+        if (!UploadDirectory().IsMatch(directory))
+        {
+            throw GridSpanException.Failed($"node '{target.NodeName}' answered '{directory}' when asked for a new upload directory",
+                "check that mktemp on the node is GNU coreutils' (the image's own)");
+        }
+        CommandResult installed;
+        try
+        {
+            await transport.Runner.RunCheckedAsync(new CommandRequest("scp", ["-F", transport.ConfigFile, "-q", binary, $"{target.NodeName}:{directory}/gridspan"])
+            { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken).ConfigureAwait(false);
+            installed = await session.RunAsync(
+                $"install -m 0755 {directory}/gridspan {NodePaths.GridSpanBinary}.new && mv -f {NodePaths.GridSpanBinary}.new {NodePaths.GridSpanBinary}",
+                null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await session.RunAsync($"rm -rf {directory}", null, CancellationToken.None).ConfigureAwait(false);
+        }
         installed.EnsureSuccess();
         return true;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\A/tmp/gridspan-upload\.[A-Za-z0-9]{10}\z")]
+    private static partial System.Text.RegularExpressions.Regex UploadDirectory();
 
     private static string BuildKey(string directory)
     {

@@ -63,7 +63,7 @@ public sealed class MasterSession : IAsyncDisposable
         var providers = spec.Sites.ToImmutableDictionary(site => site.Name, site =>
             (registry.Find(site.Provider) ?? throw GridSpanException.InvalidConfig($"site '{site.Name}' uses provider '{site.Provider}', which this build lacks"))
                 .Connect(new SiteConnection(site, context.ClusterId, Path.Combine(home, "sites", site.Name), runner)), StringComparer.Ordinal);
-        var clientDirectory = Path.Combine(Path.GetTempPath(), $"gse-{Environment.ProcessId}");
+        var clientDirectory = PrivateFiles.CreateDirectory(PrivateFiles.RuntimeDirectory(), "gse-");
         // New nodes are on the master's own network or one tunnel away: a short connect timeout, retried while they boot.
         var transport = new SshTransport(new SshTransportOptions(Path.Combine(home, "id_ed25519"), clientDirectory, Path.Combine(clientDirectory, "c"))
         {

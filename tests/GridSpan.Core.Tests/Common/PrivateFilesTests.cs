@@ -83,5 +83,45 @@ public sealed class PrivateFilesTests : IDisposable
         Assert.True(PrivateFiles.IsPrivateDirectory(PrivateFiles.RuntimeDirectory()));
     }
 
+    [Fact]
+    public void A_directory_is_made_private_and_one_of_ours_left_open_is_narrowed()
+    {
+        var made = In("made/deeper");
+        PrivateFiles.EnsureDirectory(made, "the test directory");
+        Assert.True(PrivateFiles.IsPrivateDirectory(made));
+
+        var open = Directory.CreateDirectory(In("open")).FullName;
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_101_101);
+        PrivateFiles.EnsureDirectory(open, "the test directory");
+        Assert.True(PrivateFiles.IsPrivateDirectory(open));
+    }
+
+    [Fact]
+    public void A_symlink_where_a_private_directory_belongs_is_refused_and_its_target_left_alone()
+    {
+        var victim = Directory.CreateDirectory(In("victim")).FullName;
+        File.SetUnixFileMode(victim, (UnixFileMode)0b111_101_101);
+        File.CreateSymbolicLink(In("control"), victim);
+
+        var failure = Assert.Throws<GridSpanException>(() => PrivateFiles.EnsureDirectory(In("control"), "the SSH control directory"));
+
+        Assert.Contains("is not a private directory of yours", failure.Message, StringComparison.Ordinal);
+        Assert.Equal((UnixFileMode)0b111_101_101, File.GetUnixFileMode(victim));
+    }
+
+    [Fact]
+    public void Another_users_directory_is_refused()
+    {
+        if (PrivateFiles.EffectiveUserId() != 0)
+        {
+            return; // only root can give a directory away
+        }
+        var theirs = Directory.CreateDirectory(In("theirs")).FullName;
+        File.SetUnixFileMode(theirs, (UnixFileMode)0b111_000_000);
+        Chown(theirs, Nobody);
+
+        Assert.Throws<GridSpanException>(() => PrivateFiles.EnsureDirectory(theirs, "the SSH control directory"));
+    }
+
     private static void Chown(string path, int user) => Tool.Run("chown", [user.ToString(System.Globalization.CultureInfo.InvariantCulture), path], "");
 }

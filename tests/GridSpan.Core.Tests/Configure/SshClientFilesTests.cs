@@ -47,7 +47,7 @@ public sealed class SshClientFilesTests
     {
         var options = SshTransportOptions.ForCluster("/home/someone/" + new string('x', 80) + "/clusters/demo", "/k");
 
-        Assert.StartsWith("/tmp/gridspan-cm-", options.ControlDirectory, StringComparison.Ordinal);
+        Assert.StartsWith(PrivateFiles.RuntimeDirectory() + "/cm-", options.ControlDirectory, StringComparison.Ordinal);
         Assert.True(options.ControlDirectory.Length + 1 + 16 + 17 <= 107);
     }
 
