@@ -27,7 +27,7 @@ public sealed partial class OpenStackSiteProvider
                 ["port_security_enabled"] = true,
                 ["description"] = $"GridSpan cluster {request.ClusterId}",
             }, tag, cancellationToken).ConfigureAwait(false);
-        var mtu = network.Json.TryGetProperty("mtu", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : request.Mtu;
+        var mtu = network.Json.TryGetProperty("mtu", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var reported) ? reported : request.Mtu;
         if (request.Mtu < mtu)
         {
             // Only lowering is safe: the cloud's own MTU is the most its overlay carries.
@@ -108,7 +108,7 @@ public sealed partial class OpenStackSiteProvider
                 $"the network '{name}' has {subnets.Length} IPv4 subnets ({string.Join(", ", subnets.Select(s => $"{s.Name} {s.Text("cidr")}"))})",
                 "set `subnet:` to the one GridSpan should use");
         }
-        var mtu = network.Json.TryGetProperty("mtu", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 1500;
+        var mtu = network.Json.TryGetProperty("mtu", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var reported) ? reported : 1500;
         return new NetworkInfo(network.Id, network.Name, subnet.Id, IPNetwork.Parse(subnet.Text("cidr")!), mtu, null);
     }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GridSpan.Common;
+using GridSpan.Providers.OpenStack.Http;
 using GridSpan.Providers.OpenStack.Networking;
 using GridSpan.Provision;
 
@@ -66,17 +67,17 @@ public sealed partial class OpenStackSiteProvider
         return ToPortInfo(await neutron.UpdateAsync("ports", portId, new JsonObject { ["allowed_address_pairs"] = Pairs(allowed) }, cancellationToken).ConfigureAwait(false));
     }
 
-    private static PortInfo ToPortInfo(NeutronResource port)
+    private PortInfo ToPortInfo(NeutronResource port) => ApiAnswer.Read(_site, "Neutron", $"read port '{port.Name}'", port.Json, json =>
     {
-        var address = port.Json.GetProperty("fixed_ips").EnumerateArray()
-            .Select(f => IPAddress.Parse(f.GetProperty("ip_address").GetString()!))
+        var address = json.GetProperty("fixed_ips").EnumerateArray()
+            .Select(f => IPAddress.Parse(ApiAnswer.RequiredText(f, "ip_address")))
             .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
             .First();
-        var pairs = port.Json.TryGetProperty("allowed_address_pairs", out var p) && p.ValueKind == JsonValueKind.Array
-            ? p.EnumerateArray().Select(x => ParseNetwork(x.GetProperty("ip_address").GetString()!)).ToImmutableArray()
+        var pairs = json.TryGetProperty("allowed_address_pairs", out var p) && p.ValueKind == JsonValueKind.Array
+            ? p.EnumerateArray().Select(x => ParseNetwork(ApiAnswer.RequiredText(x, "ip_address"))).ToImmutableArray()
             : [];
         return new PortInfo(port.Id, port.Name, address, port.Text("mac_address"), pairs);
-    }
+    });
 
     private static IPNetwork ParseNetwork(string text) =>
         text.Contains('/', StringComparison.Ordinal) ? IPNetwork.Parse(text) : new IPNetwork(IPAddress.Parse(text), IPAddress.Parse(text).AddressFamily == AddressFamily.InterNetwork ? 32 : 128);

@@ -84,18 +84,20 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
         {
             server["availability_zone"] = request.AvailabilityZone;
         }
-        var body = await SendAsync(HttpMethod.Post, "servers", new JsonObject { ["server"] = server }, $"create server '{request.Name}'", cancellationToken).ConfigureAwait(false);
-        return body!.Value.GetProperty("server").GetProperty("id").GetString()!;
+        var what = $"create server '{request.Name}'";
+        var body = await SendAsync(HttpMethod.Post, "servers", new JsonObject { ["server"] = server }, what, cancellationToken).ConfigureAwait(false);
+        return Read(what, body, b => RequiredText(b.GetProperty("server"), "id"));
     }
 
     public async Task<NovaServer?> GetServerAsync(string id, CancellationToken cancellationToken)
     {
-        var body = await GetOrNullAsync($"servers/{Escape(id)}", $"show server {id}", cancellationToken).ConfigureAwait(false);
+        var what = $"show server {id}";
+        var body = await GetOrNullAsync($"servers/{Escape(id)}", what, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
             return null;
         }
-        var server = ParseServer(body.Value.GetProperty("server"));
+        var server = Read(what, body, b => ParseServer(b.GetProperty("server")));
         return server.Status == "DELETED" ? null : server;
     }
 
@@ -103,8 +105,9 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
     public async Task<ImmutableArray<NovaServer>> ListServersAsync(string tag, CancellationToken cancellationToken, string? name = null)
     {
         var byName = name is null ? "" : "&name=" + Escape("^" + System.Text.RegularExpressions.Regex.Escape(name) + "$");
-        var body = await GetAsync($"servers/detail?tags={Escape(tag)}{byName}&limit=1000", $"list servers tagged {tag}", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty("servers").EnumerateArray().Select(ParseServer).Where(s => s.Status != "DELETED")];
+        return await GetAsync($"servers/detail?tags={Escape(tag)}{byName}&limit=1000", $"list servers tagged {tag}",
+            body => body.GetProperty("servers").EnumerateArray().Select(ParseServer).Where(s => s.Status != "DELETED").ToImmutableArray(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> DeleteServerAsync(string id, CancellationToken cancellationToken) =>
@@ -112,33 +115,35 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
 
     public async Task<ImmutableArray<NovaFlavor>> ListFlavorsAsync(CancellationToken cancellationToken)
     {
-        var body = await GetAsync("flavors/detail?limit=1000", "list flavors", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty("flavors").EnumerateArray().Select(f => new NovaFlavor(
-            f.GetProperty("id").GetString()!,
-            f.GetProperty("name").GetString()!,
+        return await GetAsync("flavors/detail?limit=1000", "list flavors", body => body.GetProperty("flavors").EnumerateArray().Select(f => new NovaFlavor(
+            RequiredText(f, "id"),
+            RequiredText(f, "name"),
             f.GetProperty("vcpus").GetInt32(),
             f.GetProperty("ram").GetInt64(),
-            f.TryGetProperty("disk", out var disk) ? disk.GetInt32() : 0))];
+            f.TryGetProperty("disk", out var disk) ? disk.GetInt32() : 0)).ToImmutableArray(), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string> ImportKeyPairAsync(string name, string publicKey, CancellationToken cancellationToken)
     {
+        var what = $"import key pair '{name}'";
         var body = await SendAsync(HttpMethod.Post, "os-keypairs",
             new JsonObject { ["keypair"] = new JsonObject { ["name"] = name, ["public_key"] = publicKey, ["type"] = "ssh" } },
-            $"import key pair '{name}'", cancellationToken).ConfigureAwait(false);
-        return body!.Value.GetProperty("keypair").GetProperty("name").GetString()!;
+            what, cancellationToken).ConfigureAwait(false);
+        return Read(what, body, b => RequiredText(b.GetProperty("keypair"), "name"));
     }
 
     public async Task<(string Name, string PublicKey)?> GetKeyPairAsync(string name, CancellationToken cancellationToken)
     {
-        var body = await GetOrNullAsync($"os-keypairs/{Escape(name)}", $"show key pair '{name}'", cancellationToken).ConfigureAwait(false);
-        return body is { } b ? (name, Text(b.GetProperty("keypair"), "public_key") ?? "") : null;
+        var what = $"show key pair '{name}'";
+        var body = await GetOrNullAsync($"os-keypairs/{Escape(name)}", what, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : (name, Read(what, body, b => Text(b.GetProperty("keypair"), "public_key") ?? ""));
     }
 
     public async Task<ImmutableArray<string>> ListKeyPairNamesAsync(CancellationToken cancellationToken)
     {
-        var body = await GetAsync("os-keypairs", "list key pairs", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty("keypairs").EnumerateArray().Select(k => k.GetProperty("keypair").GetProperty("name").GetString()!)];
+        return await GetAsync("os-keypairs", "list key pairs",
+            body => body.GetProperty("keypairs").EnumerateArray().Select(k => RequiredText(k.GetProperty("keypair"), "name")).ToImmutableArray(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task<bool> DeleteKeyPairAsync(string name, CancellationToken cancellationToken) =>
@@ -146,14 +151,16 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
 
     public async Task<ComputeLimits> LimitsAsync(CancellationToken cancellationToken)
     {
-        var body = await GetAsync("limits", "read the project's compute limits", cancellationToken).ConfigureAwait(false);
-        var a = body.GetProperty("limits").GetProperty("absolute");
-        long Value(string name) => a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : -1;
-        return new ComputeLimits(
-            Value("maxTotalInstances"), Value("totalInstancesUsed"),
-            Value("maxTotalCores"), Value("totalCoresUsed"),
-            Value("maxTotalRAMSize"), Value("totalRAMUsed"),
-            Value("maxTotalKeypairs"));
+        return await GetAsync("limits", "read the project's compute limits", body =>
+        {
+            var a = body.GetProperty("limits").GetProperty("absolute");
+            long Value(string name) => a.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : -1;
+            return new ComputeLimits(
+                Value("maxTotalInstances"), Value("totalInstancesUsed"),
+                Value("maxTotalCores"), Value("totalCoresUsed"),
+                Value("maxTotalRAMSize"), Value("totalRAMUsed"),
+                Value("maxTotalKeypairs"));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static NovaServer ParseServer(JsonElement s)
@@ -180,6 +187,6 @@ internal sealed class NovaClient(ApiClient api, Uri baseUrl) : ServiceClient(api
         var tags = s.TryGetProperty("tags", out var t) && t.ValueKind == JsonValueKind.Array
             ? t.EnumerateArray().Select(x => x.GetString() ?? "").ToImmutableArray()
             : [];
-        return new NovaServer(s.GetProperty("id").GetString()!, Text(s, "name") ?? "", Text(s, "status") ?? "UNKNOWN", addresses.ToImmutable(), fault, tags);
+        return new NovaServer(RequiredText(s, "id"), Text(s, "name") ?? "", Text(s, "status") ?? "UNKNOWN", addresses.ToImmutable(), fault, tags);
     }
 }

@@ -69,8 +69,15 @@ internal sealed class ApiClient : IDisposable
                 JsonElement? json = null;
                 if (text.Length > 0 && response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
                 {
-                    using var document = JsonDocument.Parse(text);
-                    json = document.RootElement.Clone();
+                    try
+                    {
+                        using var document = JsonDocument.Parse(text);
+                        json = document.RootElement.Clone();
+                    }
+                    catch (JsonException failure)
+                    {
+                        throw ApiAnswer.Malformed(Site, request.Service, request.What, $"not JSON: {failure.Message}", failure);
+                    }
                 }
                 var subject = response.Headers.TryGetValues("X-Subject-Token", out var values) ? values.FirstOrDefault() : null;
                 return new ApiResponse(response.StatusCode, json, subject);

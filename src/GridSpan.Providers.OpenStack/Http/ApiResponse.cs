@@ -4,7 +4,4 @@ using System.Text.Json;
 namespace GridSpan.Providers.OpenStack.Http;
 
 /// <summary>A successful answer of an OpenStack API: its status, JSON body (when it had one) and the headers GridSpan reads.</summary>
-internal sealed record ApiResponse(HttpStatusCode Status, JsonElement? Body, string? SubjectToken)
-{
-    public JsonElement Json => Body ?? throw new InvalidOperationException("the response had no JSON body");
-}
+internal sealed record ApiResponse(HttpStatusCode Status, JsonElement? Body, string? SubjectToken);

@@ -14,8 +14,9 @@ internal abstract class ServiceClient(ApiClient api, string service, Uri baseUrl
 
     protected Uri Url(string relative) => new(BaseUrl.ToString().TrimEnd('/') + "/" + relative.TrimStart('/'));
 
-    protected async Task<JsonElement> GetAsync(string relative, string what, CancellationToken cancellationToken) =>
-        (await Api.SendAsync(new ApiRequest(Service, HttpMethod.Get, Url(relative), what) { Headers = headers }, cancellationToken).ConfigureAwait(false))!.Json;
+    /// <summary>GETs and reads the answer with <paramref name="read"/>; an answer it cannot read is an error naming <paramref name="what"/>.</summary>
+    protected async Task<T> GetAsync<T>(string relative, string what, Func<JsonElement, T> read, CancellationToken cancellationToken) =>
+        Read(what, (await Api.SendAsync(new ApiRequest(Service, HttpMethod.Get, Url(relative), what) { Headers = headers }, cancellationToken).ConfigureAwait(false))!.Body, read);
 
     protected async Task<JsonElement?> GetOrNullAsync(string relative, string what, CancellationToken cancellationToken) =>
         (await Api.SendAsync(new ApiRequest(Service, HttpMethod.Get, Url(relative), what) { Headers = headers, NotFoundIsNull = true }, cancellationToken).ConfigureAwait(false))?.Body;
@@ -26,6 +27,11 @@ internal abstract class ServiceClient(ApiClient api, string service, Uri baseUrl
     /// <summary>Deletes; true when it existed, false when it was already gone.</summary>
     protected async Task<bool> DeleteAsync(string relative, string what, CancellationToken cancellationToken) =>
         await Api.SendAsync(new ApiRequest(Service, HttpMethod.Delete, Url(relative), what) { Headers = headers, NotFoundIsNull = true }, cancellationToken).ConfigureAwait(false) is not null;
+
+    /// <summary>Reads an answer of the call <paramref name="what"/>; one without the documented fields is an error naming the call.</summary>
+    protected T Read<T>(string what, JsonElement? body, Func<JsonElement, T> read) => ApiAnswer.Read(Api.Site, Service, what, body, read);
+
+    protected static string RequiredText(JsonElement element, string name) => ApiAnswer.RequiredText(element, name);
 
     protected static string Escape(string value) => Uri.EscapeDataString(value);
 

@@ -42,33 +42,37 @@ internal sealed class KeystoneClient(ApiClient api, Uri baseUrl) : ServiceClient
                 ["unrestricted"] = false,
             },
         };
-        var response = await Api.SendAsync(new ApiRequest(Service, HttpMethod.Post, Url($"users/{Escape(userId)}/application_credentials"),
-            $"create application credential '{name}'")
+        var what = $"create application credential '{name}'";
+        var response = await Api.SendAsync(new ApiRequest(Service, HttpMethod.Post, Url($"users/{Escape(userId)}/application_credentials"), what)
         {
             Body = body,
             ForbiddenFix = forbiddenFix,
         }, cancellationToken).ConfigureAwait(false);
-        var credential = response!.Json.GetProperty("application_credential");
-        return new IssuedApplicationCredential(
-            Text(credential, "id") ?? throw new InvalidOperationException("Keystone created an application credential without an id"),
-            Text(credential, "name") ?? name,
-            Text(credential, "project_id"),
-            Text(credential, "secret") ?? throw new InvalidOperationException("Keystone created an application credential without a secret"));
+        return Read(what, response!.Body, body =>
+        {
+            var credential = body.GetProperty("application_credential");
+            return new IssuedApplicationCredential(
+                RequiredText(credential, "id"),
+                Text(credential, "name") ?? name,
+                Text(credential, "project_id"),
+                RequiredText(credential, "secret"));
+        });
     }
 
     /// <summary>The user's credential with this id, or null when it does not exist (deleted, or another user's).</summary>
-    public async Task<ApplicationCredential?> GetApplicationCredentialAsync(string userId, string id, CancellationToken cancellationToken) =>
-        await GetOrNullAsync($"users/{Escape(userId)}/application_credentials/{Escape(id)}", $"read application credential {id}", cancellationToken)
-            .ConfigureAwait(false) is { } json
-            ? Of(json.GetProperty("application_credential"))
-            : null;
+    public async Task<ApplicationCredential?> GetApplicationCredentialAsync(string userId, string id, CancellationToken cancellationToken)
+    {
+        var what = $"read application credential {id}";
+        var body = await GetOrNullAsync($"users/{Escape(userId)}/application_credentials/{Escape(id)}", what, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : Read(what, body, json => Of(json.GetProperty("application_credential")));
+    }
 
     /// <summary>The user's credentials with exactly this name (Keystone keeps names unique per user: at most one).</summary>
     public async Task<ImmutableArray<ApplicationCredential>> FindApplicationCredentialsAsync(string userId, string name, CancellationToken cancellationToken)
     {
-        var json = await GetAsync($"users/{Escape(userId)}/application_credentials?name={Escape(name)}", $"list application credentials named '{name}'",
+        return await GetAsync($"users/{Escape(userId)}/application_credentials?name={Escape(name)}", $"list application credentials named '{name}'",
+            json => json.GetProperty("application_credentials").EnumerateArray().Select(Of).Where(c => c.Name == name).ToImmutableArray(),
             cancellationToken).ConfigureAwait(false);
-        return [.. json.GetProperty("application_credentials").EnumerateArray().Select(Of).Where(c => c.Name == name)];
     }
 
     /// <summary>Deletes; true when it existed, false when it was already gone.</summary>

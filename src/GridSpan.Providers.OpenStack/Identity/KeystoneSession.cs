@@ -44,21 +44,26 @@ internal sealed class KeystoneSession : IDisposable
             {
                 return _token;
             }
-            var response = await _api.SendAsync(new ApiRequest("Keystone", HttpMethod.Post, TokensUrl(_cloud.AuthUrl),
-                $"authenticate as {_cloud.Credentials}")
+            var what = $"authenticate as {_cloud.Credentials}";
+            var response = await _api.SendAsync(new ApiRequest("Keystone", HttpMethod.Post, TokensUrl(_cloud.AuthUrl), what)
             {
                 Body = AuthBody(_cloud),
                 Anonymous = true,
             }, cancellationToken).ConfigureAwait(false);
-            var token = response!.Json.GetProperty("token");
-            Catalog = ServiceCatalog.FromToken(token);
-            ProjectId = token.TryGetProperty("project", out var project) ? project.GetProperty("id").GetString() ?? "" : "";
-            UserId = token.GetProperty("user").GetProperty("id").GetString() ?? "";
-            var expires = token.TryGetProperty("expires_at", out var e) && e.GetString() is { } text
-                ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
-                : DateTimeOffset.UtcNow.AddHours(1);
+            var subjectToken = response!.SubjectToken ?? throw ApiAnswer.Malformed(_api.Site, "Keystone", what, "it had no X-Subject-Token header");
+            (Catalog, ProjectId, UserId, var expires) = ApiAnswer.Read(_api.Site, "Keystone", what, response.Body, body =>
+            {
+                var token = body.GetProperty("token");
+                return (
+                    ServiceCatalog.FromToken(token),
+                    token.TryGetProperty("project", out var project) ? project.GetProperty("id").GetString() ?? "" : "",
+                    token.GetProperty("user").GetProperty("id").GetString() ?? "",
+                    token.TryGetProperty("expires_at", out var e) && e.GetString() is { } text
+                        ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
+                        : DateTimeOffset.UtcNow.AddHours(1));
+            });
             _expires = expires - TimeSpan.FromMinutes(5);
-            _token = response.SubjectToken ?? throw new InvalidOperationException("Keystone answered without X-Subject-Token");
+            _token = subjectToken;
             return _token;
         }
         finally

@@ -17,17 +17,19 @@ internal sealed class GlanceClient(ApiClient api, Uri baseUrl) : ServiceClient(a
         var next = "v2/images?status=active&limit=500";
         while (next is not null)
         {
-            var body = await GetAsync(next, "list images", cancellationToken).ConfigureAwait(false);
-            foreach (var image in body.GetProperty("images").EnumerateArray())
+            next = await GetAsync(next, "list images", body =>
             {
-                images.Add(new GlanceImage(
-                    image.GetProperty("id").GetString()!,
-                    Text(image, "name") ?? "",
-                    DateTimeOffset.Parse(Text(image, "created_at") ?? "1970-01-01T00:00:00Z", CultureInfo.InvariantCulture),
-                    Number(image, "min_disk"),
-                    Number(image, "min_ram")));
-            }
-            next = Text(body, "next") is { } link ? link.TrimStart('/') : null;
+                foreach (var image in body.GetProperty("images").EnumerateArray())
+                {
+                    images.Add(new GlanceImage(
+                        RequiredText(image, "id"),
+                        Text(image, "name") ?? "",
+                        DateTimeOffset.Parse(Text(image, "created_at") ?? "1970-01-01T00:00:00Z", CultureInfo.InvariantCulture),
+                        Number(image, "min_disk"),
+                        Number(image, "min_ram")));
+                }
+                return Text(body, "next") is { } link ? link.TrimStart('/') : null;
+            }, cancellationToken).ConfigureAwait(false);
         }
         return images.ToImmutable();
     }

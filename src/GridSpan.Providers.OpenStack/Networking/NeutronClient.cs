@@ -48,8 +48,9 @@ internal sealed class NeutronClient(ApiClient api, Uri baseUrl) : ServiceClient(
 
     public async Task<ImmutableHashSet<string>> ExtensionsAsync(CancellationToken cancellationToken)
     {
-        var body = await GetAsync("extensions", "list extensions", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty("extensions").EnumerateArray().Select(e => e.GetProperty("alias").GetString() ?? "")];
+        return await GetAsync("extensions", "list extensions",
+            body => body.GetProperty("extensions").EnumerateArray().Select(e => e.GetProperty("alias").GetString() ?? "").ToImmutableHashSet(),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates a resource and tags it.</summary>
@@ -62,9 +63,9 @@ internal sealed class NeutronClient(ApiClient api, Uri baseUrl) : ServiceClient(
         {
             fields["tags"] = new JsonArray(tag);
         }
-        var body = await SendAsync(HttpMethod.Post, collection, new JsonObject { [singular] = fields },
-            $"create {Label(collection)} '{name}'", cancellationToken).ConfigureAwait(false);
-        var created = Parse(body!.Value.GetProperty(singular));
+        var what = $"create {Label(collection)} '{name}'";
+        var body = await SendAsync(HttpMethod.Post, collection, new JsonObject { [singular] = fields }, what, cancellationToken).ConfigureAwait(false);
+        var created = Read(what, body, b => Parse(b.GetProperty(singular)));
         if (tag is not null && _tagOnCreate != true)
         {
             await SendAsync(HttpMethod.Put, $"{collection}/{created.Id}/tags/{Escape(tag)}", null,
@@ -76,23 +77,24 @@ internal sealed class NeutronClient(ApiClient api, Uri baseUrl) : ServiceClient(
     public async Task<NeutronResource> UpdateAsync(string collection, string id, JsonObject fields, CancellationToken cancellationToken)
     {
         var singular = Singular(collection);
-        var body = await SendAsync(HttpMethod.Put, $"{collection}/{Escape(id)}", new JsonObject { [singular] = fields },
-            $"update {Label(collection)} {id}", cancellationToken).ConfigureAwait(false);
-        return Parse(body!.Value.GetProperty(singular));
+        var what = $"update {Label(collection)} {id}";
+        var body = await SendAsync(HttpMethod.Put, $"{collection}/{Escape(id)}", new JsonObject { [singular] = fields }, what, cancellationToken).ConfigureAwait(false);
+        return Read(what, body, b => Parse(b.GetProperty(singular)));
     }
 
     public async Task<NeutronResource?> ShowAsync(string collection, string id, CancellationToken cancellationToken)
     {
-        var body = await GetOrNullAsync($"{collection}/{Escape(id)}", $"show {Label(collection)} {id}", cancellationToken).ConfigureAwait(false);
-        return body is { } b ? Parse(b.GetProperty(Singular(collection))) : null;
+        var what = $"show {Label(collection)} {id}";
+        var body = await GetOrNullAsync($"{collection}/{Escape(id)}", what, cancellationToken).ConfigureAwait(false);
+        return body is null ? null : Read(what, body, b => Parse(b.GetProperty(Singular(collection))));
     }
 
     /// <summary>Lists a collection filtered by query fields (each value escaped).</summary>
     public async Task<ImmutableArray<NeutronResource>> ListAsync(string collection, IReadOnlyDictionary<string, string> filters, CancellationToken cancellationToken)
     {
         var query = string.Join("&", filters.Select(f => $"{Escape(f.Key)}={Escape(f.Value)}"));
-        var body = await GetAsync(collection + (query.Length > 0 ? "?" + query : ""), $"list {collection}", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty(collection.Replace('-', '_')).EnumerateArray().Select(Parse)];
+        return await GetAsync(collection + (query.Length > 0 ? "?" + query : ""), $"list {collection}",
+            body => body.GetProperty(collection.Replace('-', '_')).EnumerateArray().Select(Parse).ToImmutableArray(), cancellationToken).ConfigureAwait(false);
     }
 
     public Task<ImmutableArray<NeutronResource>> ListTaggedAsync(string collection, string tag, CancellationToken cancellationToken) =>
@@ -150,13 +152,13 @@ internal sealed class NeutronClient(ApiClient api, Uri baseUrl) : ServiceClient(
     /// <summary>The project's network quotas with usage, from /quotas/{project}/details.</summary>
     public async Task<ImmutableArray<NetworkQuota>> QuotaDetailsAsync(string projectId, CancellationToken cancellationToken)
     {
-        var body = await GetAsync($"quotas/{Escape(projectId)}/details.json", "read the project's network quotas", cancellationToken).ConfigureAwait(false);
-        return [.. body.GetProperty("quota").EnumerateObject().Where(q => q.Value.ValueKind == JsonValueKind.Object).Select(q => new NetworkQuota(
-            q.Name,
-            q.Value.GetProperty("limit").GetInt64(),
-            q.Value.TryGetProperty("used", out var used) ? used.GetInt64() : 0))];
+        return await GetAsync($"quotas/{Escape(projectId)}/details.json", "read the project's network quotas",
+            body => body.GetProperty("quota").EnumerateObject().Where(q => q.Value.ValueKind == JsonValueKind.Object).Select(q => new NetworkQuota(
+                q.Name,
+                q.Value.GetProperty("limit").GetInt64(),
+                q.Value.TryGetProperty("used", out var used) ? used.GetInt64() : 0)).ToImmutableArray(), cancellationToken).ConfigureAwait(false);
     }
 
     private static NeutronResource Parse(JsonElement element) =>
-        new(element.GetProperty("id").GetString()!, element.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "", element.Clone());
+        new(RequiredText(element, "id"), element.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : "", element.Clone());
 }

@@ -22,7 +22,7 @@ public sealed class ApiClientRetryTests
 
         var response = await client.SendAsync(Request(server, HttpMethod.Get), CancellationToken.None);
 
-        Assert.True(response!.Json.GetProperty("ok").GetBoolean());
+        Assert.True(response!.Body!.Value.GetProperty("ok").GetBoolean());
         Assert.Equal(2, server.Requests);
     }
 

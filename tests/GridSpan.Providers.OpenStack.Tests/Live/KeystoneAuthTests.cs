@@ -36,7 +36,7 @@ public sealed class KeystoneAuthTests : IAsyncLifetime
         {
             Body = new JsonObject { ["application_credential"] = new JsonObject { ["name"] = name } },
         }, CancellationToken.None);
-        var credential = created!.Json.GetProperty("application_credential");
+        var credential = created!.Body!.Value.GetProperty("application_credential");
         var id = credential.GetProperty("id").GetString()!;
         try
         {
