@@ -56,7 +56,8 @@ public static class RenderCommand
                 throw GridSpanException.Failed($"'{parseResult.GetValue(slurm)}' is not a Slurm version", "write it as major.minor, e.g. 22.05 or 23.11");
             }
             var plan = ClusterInput.Plan(context, spec);
-            var secrets = LoadSecrets(plan, parseResult.GetValue(state)?.FullName);
+            var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
+            var secrets = LoadSecrets(plan, parseResult.GetValue(state)?.FullName, selected);
             var runtimeChoice = parseResult.GetValue(runtime);
             var providerOf = plan.Sites.ToDictionary(s => s.Name, s => s.Provider, StringComparer.Ordinal);
             RenderOptions OptionsFor(NodePlan node)
@@ -65,7 +66,6 @@ public static class RenderCommand
                 return (container ? RenderOptions.LocalContainer : RenderOptions.DebianVm) with { SlurmVersion = slurmVersion };
             }
             var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, OptionsFor);
-            var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
             var directory = parseResult.GetValue(output)!.FullName;
             var writer = BundleWriter.Open(directory);
             writer.WriteText("plan.json", PlanJson.Serialize(plan), 0b110_100_100);
@@ -95,12 +95,13 @@ public static class RenderCommand
         return command;
     }
 
-    private static ClusterSecrets LoadSecrets(ClusterPlan plan, string? stateDirectory)
+    /// <summary>The saved secrets, completed for nodes added since; without a state directory, throwaway ones for the selected nodes.</summary>
+    private static ClusterSecrets LoadSecrets(ClusterPlan plan, string? stateDirectory, IReadOnlyCollection<string> selected)
     {
         var generator = new SecretGenerator(SystemRandomSource.Instance);
         if (stateDirectory is null)
         {
-            return generator.Generate(plan);
+            return generator.GenerateFor(plan, selected.ToHashSet(StringComparer.Ordinal));
         }
         var existing = SecretStore.Load(stateDirectory);
         var secrets = generator.Generate(plan, existing);

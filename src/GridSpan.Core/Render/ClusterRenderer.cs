@@ -46,17 +46,19 @@ public sealed class ClusterRenderer
         _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
         _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
         _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
-        var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n))
-            .Concat(plan.Nodes.Select(n => n.Name).Where(n => !secrets.HostKeys.ContainsKey(n) || secrets.HostCertificates?.ContainsKey(n) != true))
-            .Distinct(StringComparer.Ordinal).ToList();
+        // Every node's files name the VPN nodes' WireGuard keys; a node's host key only its own files.
+        var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n)).ToList();
         if (missing.Count > 0)
         {
-            throw GridSpanException.Failed($"the cluster's secrets have no keys for {Hostlist.Format(missing)}",
-                "generate the missing keys (SecretGenerator.Generate with the existing secrets keeps the others)");
+            throw MissingKeys(missing);
         }
         _knownHosts = new(() => SshRenderer.RenderKnownHosts(_plan, _secrets));
         _authorizedKeys = new(() => SshRenderer.RenderAuthorizedKeys(_plan, _secrets));
     }
+
+    private static GridSpanException MissingKeys(IReadOnlyCollection<string> nodes) =>
+        GridSpanException.Failed($"the cluster's secrets have no keys for {Hostlist.Format(nodes)}",
+            "generate the missing keys (SecretGenerator.Generate with the existing secrets keeps the others)");
 
     /// <summary>Every node's bundle, in the plan's order.</summary>
     public IEnumerable<RenderedNode> RenderAll() => _plan.Nodes.Select(n => Render(n.Name));
@@ -66,6 +68,10 @@ public sealed class ClusterRenderer
         if (!_nodes.TryGetValue(nodeName, out var node))
         {
             throw GridSpanException.NotFound($"cluster '{_plan.Name}' has no node '{nodeName}'", "run `gridspan plan` to list the nodes");
+        }
+        if (!_secrets.HostKeys.ContainsKey(nodeName) || _secrets.HostCertificates?.ContainsKey(nodeName) != true)
+        {
+            throw MissingKeys([nodeName]);
         }
         var options = _optionsFor(node);
         var master = _plan.MasterNode;

@@ -18,6 +18,23 @@ public sealed class SecretGenerator(IRandomSource random)
     public ClusterSecrets Generate(ClusterPlan plan, ClusterSecrets? existing = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        return Generate(plan, existing, plan.Nodes);
+    }
+
+    /// <summary>
+    /// Throwaway secrets to render some nodes of a cluster that has no saved state: host keys and
+    /// certificates only for <paramref name="nodes"/> (a node's files name no other node's host key),
+    /// so rendering a few nodes of a large cluster does not make a key for each of its nodes.
+    /// </summary>
+    public ClusterSecrets GenerateFor(ClusterPlan plan, IReadOnlySet<string> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(nodes);
+        return Generate(plan, null, [.. plan.Nodes.Where(n => nodes.Contains(n.Name))]);
+    }
+
+    private ClusterSecrets Generate(ClusterPlan plan, ClusterSecrets? existing, ImmutableArray<NodePlan> keyed)
+    {
         var wireGuard = ImmutableSortedDictionary.CreateBuilder<string, WireGuardKeyPair>(StringComparer.Ordinal);
         foreach (var member in plan.Overlay.Members)
         {
@@ -25,7 +42,7 @@ public sealed class SecretGenerator(IRandomSource random)
         }
         // Random bytes are drawn in plan order (so a seeded source gives the same keys); deriving the
         // public keys is the slow part (about 0.5 ms each) and runs in parallel.
-        var missing = plan.Nodes.Where(n => existing?.HostKeys.ContainsKey(n.Name) != true)
+        var missing = keyed.Where(n => existing?.HostKeys.ContainsKey(n.Name) != true)
             .Select(n => (Name: n.Name, Material: DrawSshKeyMaterial())).ToList();
         var made = new SshKeyPair[missing.Count];
         Parallel.For(0, missing.Count, i => made[i] = BuildSshKey(missing[i].Material, $"root@{missing[i].Name}"));
@@ -34,7 +51,7 @@ public sealed class SecretGenerator(IRandomSource random)
         {
             hostKeys[missing[i].Name] = made[i];
         }
-        foreach (var node in plan.Nodes.Where(n => existing?.HostKeys.ContainsKey(n.Name) == true))
+        foreach (var node in keyed.Where(n => existing?.HostKeys.ContainsKey(n.Name) == true))
         {
             hostKeys[node.Name] = existing!.HostKeys[node.Name];
         }
@@ -52,18 +69,18 @@ public sealed class SecretGenerator(IRandomSource random)
             storageSsh,
             keys,
             authority,
-            Certify(plan, keys, authority, certified, existing?.HostKeys));
+            Certify(plan, keyed, keys, authority, certified, existing?.HostKeys));
     }
 
     /// <summary>
     /// A host certificate per node: kept when the node kept its key, issued otherwise. Nonces and
     /// serials are drawn in plan order; signing runs in parallel.
     /// </summary>
-    private ImmutableSortedDictionary<string, string> Certify(ClusterPlan plan, ImmutableSortedDictionary<string, SshKeyPair> hostKeys,
+    private ImmutableSortedDictionary<string, string> Certify(ClusterPlan plan, ImmutableArray<NodePlan> keyed, ImmutableSortedDictionary<string, SshKeyPair> hostKeys,
         SshKeyPair authority, ImmutableSortedDictionary<string, string>? certified, ImmutableSortedDictionary<string, SshKeyPair>? previousKeys)
     {
         bool Kept(NodePlan node) => certified?.ContainsKey(node.Name) == true && previousKeys?.GetValueOrDefault(node.Name) == hostKeys[node.Name];
-        var toIssue = plan.Nodes.Where(n => !Kept(n)).Select(n => (Node: n, Nonce: Draw(32), Serial: BinaryPrimitives.ReadUInt64BigEndian(Draw(8)))).ToList();
+        var toIssue = keyed.Where(n => !Kept(n)).Select(n => (Node: n, Nonce: Draw(32), Serial: BinaryPrimitives.ReadUInt64BigEndian(Draw(8)))).ToList();
         var issued = new string[toIssue.Count];
         if (toIssue.Count > 0)
         {
@@ -75,7 +92,7 @@ public sealed class SecretGenerator(IRandomSource random)
             });
         }
         var certificates = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var node in plan.Nodes.Where(Kept))
+        foreach (var node in keyed.Where(Kept))
         {
             certificates[node.Name] = certified![node.Name];
         }

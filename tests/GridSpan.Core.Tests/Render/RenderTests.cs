@@ -237,11 +237,16 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void Secrets_without_keys_for_a_node_are_refused()
+    public void Secrets_without_keys_for_a_node_are_refused_when_that_node_is_rendered()
     {
         var partial = Secrets with { HostKeys = Secrets.HostKeys.Remove("demo-hamburg-cpu-003") };
-        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(Demo, partial, ClusterFacts.None, _ => RenderOptions.LocalContainer));
+        var renderer = new ClusterRenderer(Demo, partial, ClusterFacts.None, _ => RenderOptions.LocalContainer);
+        var error = Assert.Throws<GridSpanException>(() => renderer.Render("demo-hamburg-cpu-003"));
         Assert.Contains("demo-hamburg-cpu-003", error.Message, StringComparison.Ordinal);
+
+        var noVpnKey = Secrets with { WireGuard = Secrets.WireGuard.Remove("demo-hamburg-gw") };
+        Assert.Contains("demo-hamburg-gw", Assert.Throws<GridSpanException>(() =>
+            new ClusterRenderer(Demo, noVpnKey, ClusterFacts.None, _ => RenderOptions.LocalContainer)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

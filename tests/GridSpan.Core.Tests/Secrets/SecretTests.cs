@@ -21,6 +21,20 @@ public sealed class SecretTests
     }
 
     [Fact]
+    public void Throwaway_secrets_for_some_nodes_key_only_those_and_render_only_those()
+    {
+        var secrets = new SecretGenerator(SystemRandomSource.Instance).GenerateFor(Plan, new HashSet<string>(["demo-master"], StringComparer.Ordinal));
+        Assert.Equal(["demo-master"], secrets.HostKeys.Keys);
+        Assert.Equal(["demo-master"], secrets.HostCertificates!.Keys);
+        Assert.Equal(["demo-hamburg-gw", "demo-master"], secrets.WireGuard.Keys);
+
+        var renderer = new GridSpan.Render.ClusterRenderer(Plan, secrets, GridSpan.Render.ClusterFacts.None, _ => GridSpan.Render.RenderOptions.DebianVm);
+        Assert.Equal("demo-master", renderer.Render("demo-master").Bundle.NodeName);
+        var failure = Assert.Throws<GridSpanException>(() => renderer.Render("demo-hamburg-gw"));
+        Assert.Contains("have no keys for demo-hamburg-gw", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Wireguard_keys_are_what_wg_derives_from_the_private_key()
     {
         var generator = new SecretGenerator(SystemRandomSource.Instance);
