@@ -3,9 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using GridSpan.Providers.OpenStack;
+using GridSpan.Plan;
 using GridSpan.Providers.OpenStack.Clouds;
 using GridSpan.Providers.OpenStack.Settings;
+using GridSpan.Providers.OpenStack;
 using GridSpan.Provision;
 
 // Creates and deletes an N-server site through the OpenStack provider and prints how long each took.

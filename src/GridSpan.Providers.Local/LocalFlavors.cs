@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using GridSpan.Provision;
+using GridSpan.Config;
 
 namespace GridSpan.Providers.Local;
 

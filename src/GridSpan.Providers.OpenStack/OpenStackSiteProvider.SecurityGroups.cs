@@ -1,7 +1,8 @@
 using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using GridSpan.Common;
+using GridSpan.Plan;
 using GridSpan.Provision;
 
 namespace GridSpan.Providers.OpenStack;

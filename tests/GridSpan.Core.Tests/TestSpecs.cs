@@ -1,7 +1,6 @@
 using System.Net;
 using GridSpan.Config;
 using GridSpan.Plan;
-using GridSpan.Provision;
 
 namespace GridSpan.Core.Tests;
 

@@ -3,9 +3,9 @@ using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Config;
 using GridSpan.Plan;
-using GridSpan.Providers.Local;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Providers.Local.Images;
+using GridSpan.Providers.Local;
 using GridSpan.Provision;
 
 namespace GridSpan.EndToEnd.Tests;
@@ -85,7 +85,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public ClusterCreator Creator() => new(Store, Registry, new ProcessCommandRunner())
     {
-        MasterBinary = new Elastic.MasterBinary(new ProcessCommandRunner(), MasterBinaryCache),
+        MasterBinary = new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache),
     };
 
     public async Task<CreateOutcome> CreateAsync()

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using GridSpan.Common;
+using GridSpan.Plan;
 using GridSpan.Provision;
 using GridSpan.Testing;
 

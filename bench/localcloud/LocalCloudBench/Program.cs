@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using GridSpan.Common;
-using GridSpan.Providers.Local;
+using GridSpan.Plan;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Providers.Local.Images;
-using GridSpan.Provision;
+using GridSpan.Providers.Local;
 
 // Boot to SSH = from CreateServer until the server's sshd answers with its banner (status active).
 var none = CancellationToken.None;

@@ -42,7 +42,7 @@ public static class CreateCommand
             var creator = new ClusterCreator(store, context.Providers, new ProcessCommandRunner())
             {
                 Trace = view.Trace,
-                MasterBinary = new Elastic.MasterBinary(new ProcessCommandRunner(), Path.Combine(store.Home, "cache", "master-binary")),
+                MasterBinary = new MasterBinary(new ProcessCommandRunner(), Path.Combine(store.Home, "cache", "master-binary")),
             };
             await using var cluster = creator.Prepare(path, spec, plan);
             var sites = plan.Sites.Length == 1 ? "1 site" : $"{plan.Sites.Length} sites";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Elastic;
 using Spectre.Console;

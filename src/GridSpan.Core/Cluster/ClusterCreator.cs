@@ -30,7 +30,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     public ClusterProvisioner Provisioner { get; init; } = new();
 
     /// <summary>Where the self-contained binary for the master comes from; null installs none (on-demand nodes then cannot start).</summary>
-    public Elastic.MasterBinary? MasterBinary { get; init; }
+    public MasterBinary? MasterBinary { get; init; }
 
     /// <summary>Loads or starts the cluster's state, creates or completes its secrets, and connects its sites.</summary>
     public ClusterWorkspace Prepare(string configPath, ClusterSpec spec, ClusterPlan plan)
@@ -105,8 +105,8 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             var credentials = plan.Nodes.Any(n => n.OnDemand)
                 ? await IssueMasterCredentialsAsync(cluster, cancellationToken).ConfigureAwait(false)
                 : [];
-            bundles[plan.Master] = Elastic.MasterKit.AddTo(masterBundle, plan, File.ReadAllText(cluster.Store.SpecCopy(plan.Name)),
-                Elastic.ElasticContext.Of(cluster.State), cluster.Secrets, credentials);
+            bundles[plan.Master] = MasterKit.AddTo(masterBundle, plan, File.ReadAllText(cluster.Store.SpecCopy(plan.Name)),
+                ElasticContext.Of(cluster.State), cluster.Secrets, credentials);
         }
         var hashes = bundles.ToDictionary(b => b.Key, b => BundleHash.Of(b.Value), StringComparer.Ordinal);
         // Waves exist for first converges (a worker's mounts need the master's sshd and the VPN). When every
@@ -134,7 +134,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             result.EnsureSuccess();
             if (binaryTask is not null && wave.Any(n => n.Name == plan.Master))
             {
-                await Elastic.MasterBinary.InstallAsync(cluster.Transport, targets[plan.Master], await binaryTask.ConfigureAwait(false), cancellationToken)
+                await MasterBinary.InstallAsync(cluster.Transport, targets[plan.Master], await binaryTask.ConfigureAwait(false), cancellationToken)
                     .ConfigureAwait(false);
             }
         }

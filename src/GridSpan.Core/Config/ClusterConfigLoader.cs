@@ -1,7 +1,6 @@
 using GridSpan.Common;
 using GridSpan.Config.Validation;
 using GridSpan.Config.Yaml;
-using GridSpan.Provision;
 
 namespace GridSpan.Config;
 
@@ -16,7 +15,7 @@ public static class ClusterConfigLoader
     public const int MaximumFileBytes = 1024 * 1024;
 
     /// <param name="path">The file; error locations name it as given.</param>
-    public static ConfigLoadResult Load(string path, ProviderRegistry providers)
+    public static ConfigLoadResult Load(string path, IProviderCatalog providers)
     {
         var file = UserFile.ReadText(path, MaximumFileBytes);
         if (file.Text is not { } text)
@@ -33,10 +32,10 @@ public static class ClusterConfigLoader
 
     /// <param name="fileName">The name error locations show.</param>
     /// <param name="baseDirectory">Where relative paths in the file (public keys) start.</param>
-    public static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, ProviderRegistry providers) =>
+    public static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, IProviderCatalog providers) =>
         LoadText(text, fileName, baseDirectory, providers, HomeDirectory());
 
-    internal static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, ProviderRegistry providers, string homeDirectory)
+    internal static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, IProviderCatalog providers, string homeDirectory)
     {
         var errors = new List<ConfigError>();
         ClusterSpec? spec = null;

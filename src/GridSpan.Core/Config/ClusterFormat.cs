@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using GridSpan.Config.Shapes;
-using GridSpan.Provision;
 
 namespace GridSpan.Config;
 
@@ -24,7 +23,7 @@ public static class ClusterFormat
 
     private static StringShape Image { get; } = new("The operating system image as the site's provider names it");
 
-    public static ObjectShape Root(ProviderRegistry providers) => new(
+    public static ObjectShape Root(IProviderCatalog providers) => new(
         "A GridSpan cluster: a Slurm cluster spanning one or more sites.",
         [
             new Field("name", Name("The cluster's name, the first part of every node's host name (lowercase letters, digits and hyphens)"), Required: true),
@@ -45,7 +44,7 @@ public static class ClusterFormat
                 Default: ImmutableArray<string>.Empty),
         ]);
 
-    public static ObjectShape Site(ProviderRegistry providers)
+    public static ObjectShape Site(IProviderCatalog providers)
     {
         var fields = ImmutableArray.CreateBuilder<Field>();
         fields.Add(new Field("name", Name("The site's name, part of its nodes' host names (lowercase letters, digits and hyphens)"), Required: true));

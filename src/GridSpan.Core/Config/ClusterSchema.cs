@@ -1,9 +1,8 @@
 using System.Collections;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
 using GridSpan.Config.Shapes;
-using GridSpan.Provision;
 
 namespace GridSpan.Config;
 
@@ -16,7 +15,7 @@ public static class ClusterSchema
     /// <summary>What a host-name label must look like (JSON Schema's "hostname" format would allow dots and capitals).</summary>
     private const string HostLabelPattern = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 
-    public static string Generate(ProviderRegistry providers)
+    public static string Generate(IProviderCatalog providers)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -31,14 +30,14 @@ public static class ClusterSchema
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteShape(Utf8JsonWriter writer, Shape shape, object? defaultValue, ProviderRegistry providers)
+    private static void WriteShape(Utf8JsonWriter writer, Shape shape, object? defaultValue, IProviderCatalog providers)
     {
         writer.WriteStartObject();
         WriteShapeBody(writer, shape, defaultValue, providers);
         writer.WriteEndObject();
     }
 
-    private static void WriteShapeBody(Utf8JsonWriter writer, Shape shape, object? defaultValue, ProviderRegistry providers)
+    private static void WriteShapeBody(Utf8JsonWriter writer, Shape shape, object? defaultValue, IProviderCatalog providers)
     {
         writer.WriteString("description", shape.Description);
         switch (shape)
@@ -89,7 +88,7 @@ public static class ClusterSchema
         }
     }
 
-    private static void WriteObject(Utf8JsonWriter writer, ObjectShape shape, ProviderRegistry providers)
+    private static void WriteObject(Utf8JsonWriter writer, ObjectShape shape, IProviderCatalog providers)
     {
         writer.WriteString("type", "object");
         writer.WriteStartObject("properties");
@@ -114,7 +113,7 @@ public static class ClusterSchema
     }
 
     /// <summary>On a site, only the section named by `provider:` is allowed.</summary>
-    private static void WriteProviderSectionRules(Utf8JsonWriter writer, ObjectShape shape, ProviderRegistry providers)
+    private static void WriteProviderSectionRules(Utf8JsonWriter writer, ObjectShape shape, IProviderCatalog providers)
     {
         var names = providers.Names.ToList();
         var isSite = shape.Fields.Any(f => f.Name == "provider") && names.All(n => shape.Fields.Any(f => f.Name == n));

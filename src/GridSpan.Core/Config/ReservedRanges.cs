@@ -6,7 +6,7 @@ namespace GridSpan.Config;
 /// <summary>
 /// IPv4 ranges no site subnet or overlay may use: addresses that mean something else to every host
 /// (an overlay in 127.0.0.0/8 gives the master's wg0 the loopback address). Providers add their own
-/// (<see cref="Provision.IProviderDefinition.ReservedRanges"/>).
+/// (<see cref="IProviderFormat.ReservedRanges"/>).
 /// </summary>
 public static class ReservedRanges
 {

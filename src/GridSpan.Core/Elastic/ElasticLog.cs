@@ -3,7 +3,7 @@ using System.Globalization;
 namespace GridSpan.Elastic;
 
 /// <summary>
-/// The master's log of what the hooks did (<see cref="MasterKit.LogFile"/>): one line per event,
+/// The master's log of what the hooks did (<see cref="Cluster.MasterKit.LogFile"/>): one line per event,
 /// with time, process and node. Several hooks append at once; each line is one write.
 /// </summary>
 public sealed class ElasticLog(string path, Action<string>? echo = null)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Configure;
 using GridSpan.Plan;

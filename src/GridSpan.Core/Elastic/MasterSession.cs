@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Config;
 using GridSpan.Configure;

@@ -26,7 +26,7 @@ public sealed class NodeLock : IDisposable
     {
         return await Wait.UntilAsync(_ => Task.FromResult(TryAcquire(directory, node, operation)), TimeSpan.FromMilliseconds(100), wait,
             () => GridSpanException.Failed($"node '{node}' stayed locked by another gridspan for {wait.TotalSeconds:0} s ({Describe(directory, node)})",
-                $"look at {MasterKit.LogFile}; the lock is released when its holder exits"), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                $"look at {Cluster.MasterKit.LogFile}; the lock is released when its holder exits"), TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lock when it is free now, else null.</summary>

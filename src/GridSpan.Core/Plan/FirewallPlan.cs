@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
-using GridSpan.Provision;
+using GridSpan.Common;
 
 namespace GridSpan.Plan;
 

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using GridSpan.Config;
-using GridSpan.Provision;
 
 namespace GridSpan.Plan;
 
@@ -23,7 +22,7 @@ public sealed class FlavorCatalog
     public static FlavorCatalog Empty { get; } = new([]);
 
     /// <summary>Asks each site's provider for the size of every flavor the site uses.</summary>
-    public static FlavorCatalog FromProviders(ClusterSpec spec, ProviderRegistry providers)
+    public static FlavorCatalog FromProviders(ClusterSpec spec, IProviderCatalog providers)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(providers);

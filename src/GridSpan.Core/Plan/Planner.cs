@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Net;
 using GridSpan.Common;
 using GridSpan.Config;
-using GridSpan.Provision;
 
 namespace GridSpan.Plan;
 
@@ -12,17 +11,9 @@ namespace GridSpan.Plan;
 /// </summary>
 public static class Planner
 {
-    /// <summary>Addresses below this offset in a site subnet are left to the cloud (router .1, DHCP and metadata ports).</summary>
-    public const int FirstNodeOffset = 10;
-
     /// <summary>The UDP port of WireGuard on every VPN node.</summary>
     public const int WireGuardPort = 51820;
 
-    /// <summary>The MTU assumed for a site whose provider does not say.</summary>
-    public const int DefaultMtu = 1500;
-
-    /// <summary>The smallest MTU IPv4 guarantees; no link may go below it once the overlay's overhead is taken off.</summary>
-    public const int MinimumMtu = 576;
 
     public static ClusterPlan Plan(ClusterSpec spec, FlavorCatalog flavors)
     {
@@ -69,14 +60,14 @@ public static class Planner
         {
             var site = spec.Sites[siteIndex];
             var (subnet, chosen) = subnets[siteIndex];
-            var mtu = site.Settings.Mtu ?? DefaultMtu;
+            var mtu = site.Settings.Mtu ?? Mtu.SiteDefault;
             IPAddress? overlayAddress = multiSite ? Ipv4.At(spec.Overlay.Cidr, siteIndex + 1) : null;
             NodePlan vpn;
             if (site.Master is { } master)
             {
                 var size = SizeOf(site.Name, master.Flavor);
                 vpn = new NodePlan(masterName, NodeRole.Master, site.Name, null, false, master.Flavor, master.Image, size.Cpus, size.MemoryMiB,
-                    master.Compute ? [site.Name, "master"] : [], Ipv4.At(subnet, FirstNodeOffset), overlayAddress, master.Compute);
+                    master.Compute ? [site.Name, "master"] : [], Ipv4.At(subnet, SiteSubnets.FirstNodeOffset), overlayAddress, master.Compute);
             }
             else
             {
@@ -84,11 +75,11 @@ public static class Planner
                     $"site '{site.Name}' has neither a master nor a gateway", $"add `gateway:` to site '{site.Name}'");
                 var size = SizeOf(site.Name, gateway.Flavor);
                 vpn = new NodePlan(NodeNames.Gateway(spec.Name, site.Name), NodeRole.Gateway, site.Name, null, false, gateway.Flavor, gateway.Image,
-                    size.Cpus, size.MemoryMiB, [], Ipv4.At(subnet, FirstNodeOffset), overlayAddress, false);
+                    size.Cpus, size.MemoryMiB, [], Ipv4.At(subnet, SiteSubnets.FirstNodeOffset), overlayAddress, false);
             }
             nodes.Add(vpn);
 
-            long offset = FirstNodeOffset + 1;
+            long offset = SiteSubnets.FirstNodeOffset + 1;
             var staticNodes = new List<NodePlan>();
             var onDemandNodes = new List<NodePlan>();
             var groups = new List<GroupPlan>();
@@ -129,11 +120,11 @@ public static class Planner
         int LinkMtu(int a, int b)
         {
             var mtu = Math.Min(sitePlans[a].Mtu, sitePlans[b].Mtu) - overlayOverhead;
-            if (mtu < MinimumMtu)
+            if (mtu < Mtu.Minimum)
             {
                 throw GridSpanException.InvalidConfig(
-                    $"the tunnel between sites '{sitePlans[a].Spec.Name}' and '{sitePlans[b].Spec.Name}' would have an MTU of {mtu}, below IPv4's minimum of {MinimumMtu}",
-                    $"raise the sites' MTU to at least {MinimumMtu + overlayOverhead}");
+                    $"the tunnel between sites '{sitePlans[a].Spec.Name}' and '{sitePlans[b].Spec.Name}' would have an MTU of {mtu}, below IPv4's minimum of {Mtu.Minimum}",
+                    $"raise the sites' MTU to at least {Mtu.Minimum + overlayOverhead}");
             }
             return mtu;
         }
@@ -177,7 +168,7 @@ public static class Planner
         }
 
         var sites = sitePlans.Select((s, i) => new SitePlan(s.Spec.Name, s.Spec.Provider, s.Subnet, s.Chosen, s.Mtu, s.Vpn.Name, s.Vpn.Address,
-            Ipv4.At(s.Subnet, FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i])).ToImmutableArray();
+            Ipv4.At(s.Subnet, SiteSubnets.FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i])).ToImmutableArray();
         var nodeArray = nodes.ToImmutableArray();
         var overlay = new OverlayPlan(spec.Overlay.Kind, spec.Overlay.Cidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable());
         var clusterRanges = multiSite ? allSubnets.Append(spec.Overlay.Cidr).ToImmutableArray() : [.. allSubnets];

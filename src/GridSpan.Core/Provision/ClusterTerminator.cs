@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using GridSpan.Common;
+using GridSpan.Config;
 
 namespace GridSpan.Provision;
 
@@ -77,13 +78,13 @@ public sealed class ClusterTerminator
         ArgumentNullException.ThrowIfNull(providers);
         var lists = await Task.WhenAll(providers.Select(async p => (Site: p.Key, Resources: await p.Value.ListAsync(clusterId, cancellationToken).ConfigureAwait(false))))
             .ConfigureAwait(false);
-        var cluster = Cluster.ClusterIds.NameOf(clusterId);
+        var cluster = ClusterIds.NameOf(clusterId);
         return [.. lists
             .SelectMany(list => list.Resources.Where(r => r.ClusterId == clusterId).Select(r => (list.Site, Resource: r)))
             .GroupBy(found => (found.Resource.Kind, found.Resource.Id))
             .Select(listers =>
             {
-                var named = Plan.NodeNames.SiteOf(cluster, listers.First().Resource.Name, listers.Select(l => l.Site));
+                var named = NodeNames.SiteOf(cluster, listers.First().Resource.Name, listers.Select(l => l.Site));
                 return listers.FirstOrDefault(l => l.Site == named, listers.First());
             })];
     }

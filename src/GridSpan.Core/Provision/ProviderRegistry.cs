@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace GridSpan.Provision;
 
 /// <summary>The providers this build of GridSpan knows, by name.</summary>
-public sealed class ProviderRegistry
+public sealed class ProviderRegistry : Config.IProviderCatalog
 {
     private readonly ImmutableSortedDictionary<string, IProviderDefinition> _providers;
 
@@ -17,4 +17,8 @@ public sealed class ProviderRegistry
     public IEnumerable<string> Names => _providers.Keys;
 
     public IProviderDefinition? Find(string name) => _providers.GetValueOrDefault(name);
+
+    IEnumerable<Config.IProviderFormat> Config.IProviderCatalog.All => All;
+
+    Config.IProviderFormat? Config.IProviderCatalog.Find(string name) => Find(name);
 }

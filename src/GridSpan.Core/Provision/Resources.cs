@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GridSpan.Plan;
 
 namespace GridSpan.Provision;
 
@@ -35,17 +36,6 @@ public static class ClusterTag
 public sealed record NetworkRequest(string Name, string ClusterId, IPNetwork Cidr, int Mtu);
 
 public sealed record NetworkInfo(string Id, string Name, string SubnetId, IPNetwork Cidr, int Mtu, string? RouterId);
-
-public enum IpProtocol
-{
-    Tcp,
-    Udp,
-    Icmp,
-    Any,
-}
-
-/// <summary>Allows inbound traffic of a protocol and port range from a source range. Ports are ignored for ICMP and Any.</summary>
-public sealed record SecurityRule(IpProtocol Protocol, int PortMin, int PortMax, IPNetwork Source);
 
 public sealed record SecurityGroupRequest(string Name, string ClusterId, ImmutableArray<SecurityRule> Rules);
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using GridSpan.Common;
+using GridSpan.Plan;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Provision;
 using Microsoft.AspNetCore.Builder;

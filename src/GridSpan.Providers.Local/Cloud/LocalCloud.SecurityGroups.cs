@@ -1,4 +1,4 @@
-using GridSpan.Provision;
+using GridSpan.Plan;
 
 namespace GridSpan.Providers.Local.Cloud;
 

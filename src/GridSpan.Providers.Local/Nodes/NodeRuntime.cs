@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using GridSpan.Common;
+using GridSpan.Config;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Providers.Local.Host;
-using GridSpan.Provision;
 
 namespace GridSpan.Providers.Local.Nodes;
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Plan;
+using GridSpan.Provision;
 using GridSpan.Render;
 
 namespace GridSpan.Core.Tests.Cluster;

@@ -1,4 +1,4 @@
-using GridSpan.Plan;
+using GridSpan.Config;
 
 namespace GridSpan.Core.Tests.Plan;
 

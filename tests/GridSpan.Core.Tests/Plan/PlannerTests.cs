@@ -2,7 +2,6 @@ using System.Net;
 using GridSpan.Common;
 using GridSpan.Config;
 using GridSpan.Plan;
-using GridSpan.Provision;
 
 namespace GridSpan.Core.Tests.Plan;
 

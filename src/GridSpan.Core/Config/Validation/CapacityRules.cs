@@ -1,4 +1,3 @@
-using GridSpan.Plan;
 
 namespace GridSpan.Config.Validation;
 
@@ -27,16 +26,16 @@ internal static class CapacityRules
         var overhead = OverlayOverhead.Of(spec.Overlay.Kind);
         for (var i = 0; i < spec.Sites.Length && i < sites.Count; i++)
         {
-            var mtu = spec.Sites[i].Settings.Mtu ?? Planner.DefaultMtu;
-            if (mtu - overhead < Planner.MinimumMtu)
+            var mtu = spec.Sites[i].Settings.Mtu ?? Mtu.SiteDefault;
+            if (mtu - overhead < Mtu.Minimum)
             {
                 var provider = sites[i].Section(spec.Sites[i].Provider);
                 var (location, path) = provider is not null && provider.Declares("mtu") && provider.Has("mtu")
                     ? (provider.LocationOf("mtu"), provider.PathOf("mtu"))
                     : (sites[i].LocationOf(spec.Sites[i].Provider), sites[i].PathOf(spec.Sites[i].Provider));
                 errors.Add(new ConfigError(location, path,
-                    $"the MTU {mtu} of site '{spec.Sites[i].Name}' leaves its tunnels {mtu - overhead} bytes after the overlay's {overhead}, below IPv4's minimum of {Planner.MinimumMtu}",
-                    $"raise the site's MTU to at least {Planner.MinimumMtu + overhead}"));
+                    $"the MTU {mtu} of site '{spec.Sites[i].Name}' leaves its tunnels {mtu - overhead} bytes after the overlay's {overhead}, below IPv4's minimum of {Mtu.Minimum}",
+                    $"raise the site's MTU to at least {Mtu.Minimum + overhead}"));
             }
         }
     }

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
-using GridSpan.Plan;
-using GridSpan.Provision;
 
 namespace GridSpan.Config.Validation;
 
@@ -11,7 +9,7 @@ namespace GridSpan.Config.Validation;
 /// values to each other (one master on the first site, gateways, unique names, disjoint subnets...).
 /// A value that failed its shape is absent here, so one mistake gives one error.
 /// </summary>
-internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader keyReader, ICollection<ConfigError> errors)
+internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader keyReader, ICollection<ConfigError> errors)
 {
     /// <summary>Node numbers have at least three digits: demo-berlin-cpu-001.</summary>
     private const int MinimumNumberWidth = 3;
@@ -166,7 +164,7 @@ internal sealed class SpecBuilder(ProviderRegistry providers, PublicKeyReader ke
     }
 
     /// <summary>The flavor and image of the master, the gateway and every worker group, as far as the site's provider can judge them offline.</summary>
-    private void CheckMachineChoices(ConfigSection site, IProviderDefinition definition)
+    private void CheckMachineChoices(ConfigSection site, IProviderFormat definition)
     {
         var machines = new[] { site.Section("master"), site.Section("gateway") }.OfType<ConfigSection>().Concat(site.Sections("workers"));
         foreach (var machine in machines)

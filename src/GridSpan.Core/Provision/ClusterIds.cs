@@ -1,6 +1,6 @@
-namespace GridSpan.Cluster;
+namespace GridSpan.Provision;
 
-/// <summary>Cluster ids are the cluster's name and a random suffix (<see cref="ClusterState.New"/>).</summary>
+/// <summary>Cluster ids are the cluster's name and a random suffix (made by Cluster.ClusterState.New).</summary>
 public static class ClusterIds
 {
     /// <summary>"demo-1a2b3c" → "demo"; an id without a suffix is its own name.</summary>

@@ -3,7 +3,7 @@ using GridSpan.Plan;
 using GridSpan.Render;
 using GridSpan.Secrets;
 
-namespace GridSpan.Elastic;
+namespace GridSpan.Cluster;
 
 /// <summary>
 /// What the master holds to create and delete on-demand nodes by itself, added to its bundle by

@@ -1,6 +1,5 @@
-using GridSpan.Config;
 
-namespace GridSpan.Plan;
+namespace GridSpan.Config;
 
 /// <summary>Bytes each kind of overlay adds to a packet, so the tunnel MTU is the site MTU minus this.</summary>
 public static class OverlayOverhead

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GridSpan.Plan;
+namespace GridSpan.Config;
 
 /// <summary>How nodes are named: &lt;cluster&gt;-master, &lt;cluster&gt;-&lt;site&gt;-gw, &lt;cluster&gt;-&lt;site&gt;-&lt;group&gt;-001.</summary>
 public static class NodeNames

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
-using GridSpan.Common;
 using GridSpan.Common.Quoting;
+using GridSpan.Common;
 using GridSpan.Configure;
 using GridSpan.Render;
 
-namespace GridSpan.Elastic;
+namespace GridSpan.Cluster;
 
 /// <summary>
 /// The self-contained `gridspan` (no .NET needed on the node) that Slurm's hooks run on the master.

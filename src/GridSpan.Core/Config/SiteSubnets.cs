@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Net;
-using GridSpan.Config;
+using GridSpan.Common;
 
-namespace GridSpan.Plan;
+namespace GridSpan.Config;
 
 /// <summary>
 /// Each site's subnet: the one its provider section gives, or the first free 10.N.0.0 range (N from
@@ -11,8 +11,11 @@ namespace GridSpan.Plan;
 /// </summary>
 public static class SiteSubnets
 {
-    /// <summary>The VPN node sits at <see cref="Planner.FirstNodeOffset"/>; the largest subnet GridSpan chooses is a /16.</summary>
-    public const int MaxNodesPerSite = (1 << 16) - 2 - Planner.FirstNodeOffset;
+    /// <summary>Addresses below this offset in a site subnet are left to the cloud (router .1, DHCP and metadata ports).</summary>
+    public const int FirstNodeOffset = 10;
+
+    /// <summary>The VPN node sits at <see cref="FirstNodeOffset"/>; the largest subnet GridSpan chooses is a /16.</summary>
+    public const int MaxNodesPerSite = (1 << 16) - 2 - FirstNodeOffset;
 
     /// <param name="Subnet">Null when <see cref="Problem"/> says why none fits.</param>
     /// <param name="Chosen">Whether GridSpan chose it (the file gave none).</param>
@@ -30,12 +33,12 @@ public static class SiteSubnets
         {
             // The VPN node sits at FirstNodeOffset, workers follow; the last address is the broadcast.
             var workers = site.Workers.Sum(w => (long)w.Count + w.OnDemand);
-            var lastOffset = Planner.FirstNodeOffset + workers;
+            var lastOffset = FirstNodeOffset + workers;
             if (site.Settings.Subnet is { } given)
             {
                 result.Add(lastOffset > Ipv4.Size(given) - 2
                     ? new Choice(null, false,
-                        $"the subnet {given} of site '{site.Name}' has room for {Math.Max(0, Ipv4.Size(given) - 2 - Planner.FirstNodeOffset)} nodes but the site has {workers + 1} (its VPN node and {workers} workers; the first {Planner.FirstNodeOffset} addresses are left to the cloud)",
+                        $"the subnet {given} of site '{site.Name}' has room for {Math.Max(0, Ipv4.Size(given) - 2 - FirstNodeOffset)} nodes but the site has {workers + 1} (its VPN node and {workers} workers; the first {FirstNodeOffset} addresses are left to the cloud)",
                         $"give site '{site.Name}' a larger subnet, or leave it out and GridSpan chooses one")
                     : new Choice(given, false, null, null));
                 continue;

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using GridSpan.Cluster;
+using System.Text.Json;
 using GridSpan.Common;
 
-namespace GridSpan.Elastic;
+namespace GridSpan.Cluster;
 
 /// <summary>
 /// What the master needs besides the plan, the configuration and the secrets to create an on-demand

@@ -1,9 +1,9 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 
-namespace GridSpan.Plan;
+namespace GridSpan.Common;
 
-/// <summary>IPv4 arithmetic the planner needs: addresses as numbers, subnet overlap, the n-th address of a subnet.</summary>
+/// <summary>IPv4 arithmetic validation and planning need: addresses as numbers, subnet overlap, the n-th address of a subnet.</summary>
 public static class Ipv4
 {
     public static uint ToNumber(IPAddress address)
