@@ -9,4 +9,7 @@ public sealed record LocalSiteSettings(IPNetwork? SubnetOrNull, int? MtuOrNull) 
     public override IPNetwork? Subnet => SubnetOrNull;
 
     public override int? Mtu => MtuOrNull;
+
+    /// <summary>The local cloud's nodes are systemd containers.</summary>
+    public override NodeRuntime Runtime => NodeRuntime.Container;
 }

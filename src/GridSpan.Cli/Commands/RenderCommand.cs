@@ -3,6 +3,7 @@ using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Render;
 using GridSpan.Secrets;
+using GridSpan.Config;
 
 namespace GridSpan.Cli.Commands;
 
@@ -59,11 +60,10 @@ public static class RenderCommand
             var selected = parseResult.GetValue(nodes) is { } hostlist ? Hostlist.Parse(hostlist) : [.. plan.Nodes.Select(n => n.Name)];
             var secrets = LoadSecrets(plan, parseResult.GetValue(state)?.FullName, selected);
             var runtimeChoice = parseResult.GetValue(runtime);
-            var providerOf = plan.Sites.ToDictionary(s => s.Name, s => s.Provider, StringComparer.Ordinal);
             RenderOptions OptionsFor(NodePlan node)
             {
-                var container = runtimeChoice is null ? providerOf[node.Site] == "local" : runtimeChoice == "container";
-                return (container ? RenderOptions.LocalContainer : RenderOptions.DebianVm) with { SlurmVersion = slurmVersion };
+                var runtime = runtimeChoice is null ? plan.Site(node.Site).Runtime : runtimeChoice == "container" ? NodeRuntime.Container : NodeRuntime.VirtualMachine;
+                return RenderOptions.Assumed(runtime) with { SlurmVersion = slurmVersion };
             }
             var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, OptionsFor);
             var directory = parseResult.GetValue(output)!.FullName;

@@ -61,7 +61,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var plan = cluster.Plan;
-        var runtimeOf = plan.Sites.ToDictionary(s => s.Name, s => DefaultOptions(s.Provider).Runtime, StringComparer.Ordinal);
+        var runtimeOf = plan.Sites.ToDictionary(s => s.Name, s => s.Runtime, StringComparer.Ordinal);
         var result = await Provisioner.ProvisionAsync(plan, cluster.State.ClusterId, cluster.Providers,
             node => CloudInitRenderer.Render(plan, node, cluster.Secrets, runtimeOf[node.Site]),
             cluster.Secrets.ClusterSsh.PublicKey, progress, cancellationToken).ConfigureAwait(false);
@@ -163,10 +163,6 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
             .ConfigureAwait(false);
     }
 
-    /// <summary>What a node gets before it was probed: what its provider usually offers.</summary>
-    public static RenderOptions DefaultOptions(string provider) =>
-        provider == "local" ? RenderOptions.LocalContainer : RenderOptions.DebianVm;
-
     /// <summary>How a node is rendered: from its own probe, else (on demand, not running) from a running sibling's.</summary>
     public static RenderOptions OptionsFor(ClusterPlan plan, NodePlan node, IReadOnlyDictionary<string, NodeProbe> probes)
     {
@@ -180,7 +176,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         // On-demand nodes are not running yet: they get what a running node of their site has.
         var sibling = plan.Nodes.FirstOrDefault(n => n.Site == node.Site && n.Group == node.Group && probes.ContainsKey(n.Name))
             ?? plan.Nodes.FirstOrDefault(n => n.Site == node.Site && probes.ContainsKey(n.Name));
-        return sibling is not null ? NodeProber.OptionsOf(probes[sibling.Name]) : DefaultOptions(plan.Site(node.Site).Provider);
+        return sibling is not null ? NodeProber.OptionsOf(probes[sibling.Name]) : RenderOptions.Assumed(plan.Site(node.Site).Runtime);
     }
 
     /// <summary>

@@ -45,6 +45,6 @@ public static class ClusterTargets
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
-        return ClusterCreator.DefaultOptions(plan.Site(node.Site).Provider).Runtime == Render.NodeRuntime.Container ? "root" : plan.User;
+        return plan.Site(node.Site).Runtime == Config.NodeRuntime.Container ? "root" : plan.User;
     }
 }

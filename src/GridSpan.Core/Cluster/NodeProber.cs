@@ -2,6 +2,7 @@ using System.Globalization;
 using GridSpan.Common;
 using GridSpan.Configure;
 using GridSpan.Render;
+using GridSpan.Config;
 
 namespace GridSpan.Cluster;
 

@@ -11,4 +11,7 @@ public abstract record ProviderSiteSettings
 
     /// <summary>The MTU of the site's network when known; null means the planner's default (1500).</summary>
     public abstract int? Mtu { get; }
+
+    /// <summary>What the site's nodes run on.</summary>
+    public virtual NodeRuntime Runtime => NodeRuntime.VirtualMachine;
 }

@@ -168,7 +168,8 @@ public static class Planner
         }
 
         var sites = sitePlans.Select((s, i) => new SitePlan(s.Spec.Name, s.Spec.Provider, s.Subnet, s.Chosen, s.Mtu, s.Vpn.Name, s.Vpn.Address,
-            Ipv4.At(s.Subnet, SiteSubnets.FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i])).ToImmutableArray();
+            Ipv4.At(s.Subnet, SiteSubnets.FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i],
+            s.Spec.Settings.Runtime)).ToImmutableArray();
         var nodeArray = nodes.ToImmutableArray();
         var overlay = new OverlayPlan(spec.Overlay.Kind, spec.Overlay.Cidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable());
         var clusterRanges = multiSite ? allSubnets.Append(spec.Overlay.Cidr).ToImmutableArray() : [.. allSubnets];

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GridSpan.Config;
 
 namespace GridSpan.Plan;
 
@@ -12,6 +13,7 @@ namespace GridSpan.Plan;
 /// <param name="OnDemandFirst">The first address reserved for on-demand nodes, or null when the site has none.</param>
 /// <param name="OnDemandLast">The last address reserved for on-demand nodes, or null when the site has none.</param>
 /// <param name="WorkerRoutes">Routes every node of the site except its VPN node installs.</param>
+/// <param name="Runtime">What the site's nodes run on, as its provider says.</param>
 public sealed record SitePlan(
     string Name,
     string Provider,
@@ -25,7 +27,8 @@ public sealed record SitePlan(
     IPAddress? OnDemandFirst,
     IPAddress? OnDemandLast,
     ImmutableArray<GroupPlan> Groups,
-    ImmutableArray<RoutePlan> WorkerRoutes);
+    ImmutableArray<RoutePlan> WorkerRoutes,
+    NodeRuntime Runtime = NodeRuntime.VirtualMachine);
 
 /// <summary>A worker group of a site.</summary>
 /// <param name="StaticNodes">The always-on nodes as a Slurm hostlist ("" when none).</param>

@@ -1,6 +1,7 @@
 using GridSpan.Common.Quoting;
 using GridSpan.Plan;
 using GridSpan.Secrets;
+using GridSpan.Config;
 
 namespace GridSpan.Render;
 

@@ -3,6 +3,7 @@ using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Secrets;
 using GridSpan.Common.Quoting;
+using GridSpan.Config;
 
 namespace GridSpan.Render;
 

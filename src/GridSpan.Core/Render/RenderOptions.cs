@@ -1,3 +1,5 @@
+using GridSpan.Config;
+
 namespace GridSpan.Render;
 
 /// <summary>How a node's kernel reaches the shared file system.</summary>
@@ -7,15 +9,6 @@ public enum StorageTransport
     KernelNfs,
     /// <summary>sshfs over the VPN, for nodes whose kernel has no NFS client (the local cloud's containers).</summary>
     Sshfs,
-}
-
-/// <summary>What a node runs on; decides the Slurm plugins that can work there.</summary>
-public enum NodeRuntime
-{
-    /// <summary>A systemd container (local cloud): no cgroup control, host uptime.</summary>
-    Container,
-    /// <summary>A virtual machine or a physical server.</summary>
-    VirtualMachine,
 }
 
 /// <summary>Facts about one node that change what it gets, found when the node exists (or assumed for `render`).</summary>
@@ -29,11 +22,14 @@ public sealed record RenderOptions(
     bool KernelWireGuard,
     IReadOnlyList<string> UpstreamDns)
 {
-    /// <summary>A node of the local cloud: Debian 12 container, Slurm 22.05, no NFS client, no kernel WireGuard.</summary>
-    public static RenderOptions LocalContainer { get; } = new(new Version(22, 5), StorageTransport.Sshfs, NodeRuntime.Container, false, []);
+    /// <summary>A Debian 12 container (the local cloud's nodes): Slurm 22.05, no NFS client, no kernel WireGuard.</summary>
+    public static RenderOptions DebianContainer { get; } = new(new Version(22, 5), StorageTransport.Sshfs, NodeRuntime.Container, false, []);
 
     /// <summary>A Debian 12 virtual machine in a cloud: Slurm 22.05, kernel NFS and WireGuard.</summary>
     public static RenderOptions DebianVm { get; } = new(new Version(22, 5), StorageTransport.KernelNfs, NodeRuntime.VirtualMachine, true, []);
+
+    /// <summary>What a node of a site whose nodes run this way gets before it could be probed.</summary>
+    public static RenderOptions Assumed(NodeRuntime runtime) => runtime == NodeRuntime.Container ? DebianContainer : DebianVm;
 
     /// <summary>Slurm 23.11 and later register cloud nodes' addresses themselves and show powered-down nodes without PrivateData=cloud.</summary>
     public bool IsSlurm2311OrLater => SlurmVersion >= new Version(23, 11);

@@ -1,5 +1,6 @@
 using GridSpan.Plan;
 using GridSpan.Common.Quoting;
+using GridSpan.Config;
 
 namespace GridSpan.Render;
 

@@ -4,6 +4,7 @@ using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Provision;
 using GridSpan.Render;
+using GridSpan.Config;
 
 namespace GridSpan.Core.Tests.Cluster;
 

@@ -43,7 +43,7 @@ public sealed class ElasticTests
     {
         var plan = RenderSnapshotTests.Demo;
         var secrets = RenderSnapshotTests.DemoSecrets;
-        var master = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).Render(plan.Master).Bundle;
+        var master = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer).Render(plan.Master).Bundle;
         var context = new ElasticContext(plan.Name, "demo-abc123", ImmutableSortedDictionary<string, NodeProbe>.Empty, ImmutableSortedDictionary<string, string>.Empty);
         var kit = MasterKit.AddTo(master, plan, "name: demo\n", context, secrets, new Dictionary<string, string> { ["/etc/gridspan/cloud.json"] = "{}" });
 
@@ -71,8 +71,8 @@ public sealed class ElasticTests
         foreach (var node in plan.Nodes.Where(n => n.OnDemand))
         {
             Assert.Equal(
-                new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).Render(node.Name).Bundle.Files.Select(f => f.Content),
-                new ClusterRenderer(plan, onMaster, ClusterFacts.None, _ => RenderOptions.LocalContainer).Render(node.Name).Bundle.Files.Select(f => f.Content));
+                new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer).Render(node.Name).Bundle.Files.Select(f => f.Content),
+                new ClusterRenderer(plan, onMaster, ClusterFacts.None, _ => RenderOptions.DebianContainer).Render(node.Name).Bundle.Files.Select(f => f.Content));
         }
     }
 

@@ -30,7 +30,7 @@ public sealed class DnsServiceTests : IDisposable
     {
         var plan = TestSpecs.Plan(TestSpecs.TwoSites());
         var secrets = new SecretGenerator(new DeterministicRandomSource("dns")).Generate(plan);
-        var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer);
+        var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer);
         var master = renderer.Render("demo-master").Bundle;
         var worker = renderer.Render("demo-hamburg-cpu-003").Bundle;
 

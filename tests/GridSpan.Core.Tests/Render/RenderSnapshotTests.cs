@@ -33,7 +33,7 @@ public sealed class RenderSnapshotTests
 
     [Fact]
     public void Slurm_conf_for_22_05_containers() =>
-        Snapshot.Match("slurm/demo-22.05-container.conf", SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer));
+        Snapshot.Match("slurm/demo-22.05-container.conf", SlurmConfRenderer.Render(Demo, RenderOptions.DebianContainer));
 
     [Fact]
     public void Slurm_conf_for_23_11_virtual_machines() =>
@@ -45,7 +45,7 @@ public sealed class RenderSnapshotTests
     [Fact]
     public void Slurmd_defaults_of_an_on_demand_container() =>
         Snapshot.Match("slurm/slurmd-defaults-on-demand-container",
-            File(Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-hamburg-cpu-002"), NodePaths.SlurmdDefaults));
+            File(Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer).Render("demo-hamburg-cpu-002"), NodePaths.SlurmdDefaults));
 
     [Theory]
     [InlineData("tri-master")]
@@ -53,12 +53,12 @@ public sealed class RenderSnapshotTests
     [InlineData("tri-c-gw")]
     public void Wireguard_conf(string node) =>
         Snapshot.Match($"wireguard/{node}.wg0.conf",
-            Redaction.Redact(File(Renderer(Tri, TriSecrets, RenderOptions.LocalContainer, TriFacts).Render(node), NodePaths.WireGuardConf), TriSecrets));
+            Redaction.Redact(File(Renderer(Tri, TriSecrets, RenderOptions.DebianContainer, TriFacts).Render(node), NodePaths.WireGuardConf), TriSecrets));
 
     [Fact]
     public void Dnsmasq_conf_and_hosts()
     {
-        var master = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-master");
+        var master = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer).Render("demo-master");
         Snapshot.Match("dns/dnsmasq.conf", File(master, NodePaths.DnsmasqConf));
         Snapshot.Match("dns/cluster.hosts", File(master, NodePaths.DnsHosts));
         var withUpstream = Renderer(Demo, DemoSecrets, RenderOptions.DebianVm with { UpstreamDns = ["192.0.2.53"] }).Render("demo-master");
@@ -68,7 +68,7 @@ public sealed class RenderSnapshotTests
     [Fact]
     public void Hosts_and_resolv_conf()
     {
-        var renderer = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer);
+        var renderer = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("hosts/demo-hamburg-cpu-002.hosts", File(renderer.Render("demo-hamburg-cpu-002"), NodePaths.Hosts));
         Snapshot.Match("hosts/demo-master.hosts", File(renderer.Render("demo-master"), NodePaths.Hosts));
         Snapshot.Match("hosts/worker.resolv.conf", File(renderer.Render("demo-hamburg-cpu-002"), NodePaths.ResolvConf));
@@ -81,7 +81,7 @@ public sealed class RenderSnapshotTests
         var vm = Renderer(Demo, DemoSecrets, RenderOptions.DebianVm);
         Snapshot.Match("storage/exports", File(vm.Render("demo-master"), NodePaths.Exports));
         Snapshot.Match("storage/nfs-worker.home.mount", File(vm.Render("demo-berlin-cpu-001"), "/etc/systemd/system/home.mount"));
-        var local = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer);
+        var local = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("storage/sshfs-gateway.vol-spool.mount", File(local.Render("demo-hamburg-gw"), "/etc/systemd/system/vol-spool.mount"));
         Snapshot.Match("storage/master.authorized_keys.d-root", File(local.Render("demo-master"), "/etc/ssh/authorized_keys.d/root"));
     }
@@ -89,7 +89,7 @@ public sealed class RenderSnapshotTests
     [Fact]
     public void Routes_scripts_and_unit()
     {
-        var renderer = Renderer(Tri, TriSecrets, RenderOptions.LocalContainer, TriFacts);
+        var renderer = Renderer(Tri, TriSecrets, RenderOptions.DebianContainer, TriFacts);
         Snapshot.Match("routes/worker-in-site-b.sh", File(renderer.Render("tri-b-cpu-001"), NodePaths.RoutesScript));
         Snapshot.Match("routes/worker-in-master-site.sh", File(renderer.Render("tri-a-cpu-001"), NodePaths.RoutesScript));
         Snapshot.Match("routes/gateway-b.sh", File(renderer.Render("tri-b-gw"), NodePaths.RoutesScript));
@@ -100,7 +100,7 @@ public sealed class RenderSnapshotTests
     [Fact]
     public void Ssh_known_hosts_and_authorized_keys()
     {
-        var node = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-hamburg-cpu-001");
+        var node = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer).Render("demo-hamburg-cpu-001");
         Snapshot.Match("ssh/ssh_known_hosts", File(node, NodePaths.KnownHosts));
         Snapshot.Match("ssh/authorized_keys", File(node, "/root/.ssh/authorized_keys"));
     }
@@ -110,7 +110,7 @@ public sealed class RenderSnapshotTests
     {
         var renderer = Renderer(Demo, DemoSecrets, RenderOptions.DebianVm);
         Snapshot.Match("cloud-init/demo-hamburg-cpu-002.yaml", Redaction.Redact(renderer.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
-        var container = Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer);
+        var container = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("cloud-init/local-cloud-demo-hamburg-cpu-002.yaml", Redaction.Redact(container.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
         var nonRoot = Demo with { User = "alice" };
         var aliceRenderer = Renderer(nonRoot, DemoSecrets, RenderOptions.DebianVm);
@@ -119,11 +119,11 @@ public sealed class RenderSnapshotTests
 
     [Fact]
     public void Elastic_hook() => Snapshot.Match("elastic/slurm-resume",
-        File(Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-master"), NodePaths.ResumeHook));
+        File(Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer).Render("demo-master"), NodePaths.ResumeHook));
 
     [Fact]
     public void Slurmctld_prolog() => Snapshot.Match("elastic/slurmctld-prolog",
-        File(Renderer(Demo, DemoSecrets, RenderOptions.LocalContainer).Render("demo-master"), NodePaths.PrologSlurmctld));
+        File(Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer).Render("demo-master"), NodePaths.PrologSlurmctld));
 
     [Theory]
     [InlineData("demo-master", "container")]
@@ -134,7 +134,7 @@ public sealed class RenderSnapshotTests
     [InlineData("demo-berlin-cpu-001", "vm")]
     public void Bundle_contents_per_role(string node, string runtime)
     {
-        var options = runtime == "vm" ? RenderOptions.DebianVm : RenderOptions.LocalContainer;
+        var options = runtime == "vm" ? RenderOptions.DebianVm : RenderOptions.DebianContainer;
         Snapshot.Match($"bundles/{node}.{runtime}.txt", Describe(Renderer(Demo, DemoSecrets, options).Render(node).Bundle));
     }
 

@@ -2,6 +2,7 @@ using GridSpan.Common;
 using GridSpan.Plan;
 using GridSpan.Render;
 using GridSpan.Secrets;
+using GridSpan.Config;
 
 namespace GridSpan.Core.Tests.Render;
 
@@ -15,7 +16,7 @@ public sealed class RenderTests
     [Fact]
     public void Only_vpn_nodes_get_a_wireguard_config_and_each_holds_only_its_own_private_key()
     {
-        var nodes = Renderer(RenderOptions.LocalContainer).RenderAll().ToList();
+        var nodes = Renderer(RenderOptions.DebianContainer).RenderAll().ToList();
         var withWireGuard = nodes.Where(n => n.Bundle.Files.Any(f => f.Path == NodePaths.WireGuardConf)).Select(n => n.Bundle.NodeName);
         Assert.Equal(["demo-master", "demo-hamburg-gw"], withWireGuard);
         foreach (var node in nodes)
@@ -31,7 +32,7 @@ public sealed class RenderTests
     [Fact]
     public void Every_file_holding_a_secret_is_flagged_secret_and_readable_by_its_owner_only()
     {
-        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        foreach (var node in Renderer(RenderOptions.DebianContainer).RenderAll())
         {
             foreach (var file in node.Bundle.Files)
             {
@@ -50,7 +51,7 @@ public sealed class RenderTests
     [InlineData(NodeRuntime.VirtualMachine)]
     public void Every_bundle_is_consistent_paths_once_units_once_and_every_service_input_a_file_of_the_bundle(NodeRuntime runtime)
     {
-        var options = runtime == NodeRuntime.Container ? RenderOptions.LocalContainer : RenderOptions.DebianVm;
+        var options = runtime == NodeRuntime.Container ? RenderOptions.DebianContainer : RenderOptions.DebianVm;
         foreach (var node in Renderer(options).RenderAll())
         {
             var paths = node.Bundle.Files.Select(f => f.Path).ToList();
@@ -67,7 +68,7 @@ public sealed class RenderTests
     {
         var plan = TestSpecs.Plan(TestSpecs.Cluster("one", TestSpecs.Site("a", null, null, master: true, TestSpecs.Group("cpu", 2, 1))));
         var secrets = new SecretGenerator(new DeterministicRandomSource("one")).Generate(plan);
-        var nodes = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).RenderAll().ToList();
+        var nodes = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer).RenderAll().ToList();
         Assert.Equal(4, nodes.Count);
         Assert.All(nodes, n => Assert.DoesNotContain(n.Bundle.Files, f => f.Path == NodePaths.WireGuardConf || f.Path == NodePaths.Sysctl));
         Assert.All(nodes, n => Assert.Contains(n.Bundle.Services, s => s.Unit == "gridspan-routes.service"));
@@ -80,7 +81,7 @@ public sealed class RenderTests
     [Fact]
     public void The_munge_key_goes_to_slurm_nodes_only()
     {
-        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        foreach (var node in Renderer(RenderOptions.DebianContainer).RenderAll())
         {
             var hasKey = node.Bundle.Files.Any(f => f.Path == NodePaths.MungeKey);
             Assert.Equal(node.Bundle.NodeName != "demo-hamburg-gw", hasKey);
@@ -90,8 +91,8 @@ public sealed class RenderTests
     [Fact]
     public void Slurm_22_05_declares_private_data_cloud_and_23_11_registers_cloud_addresses()
     {
-        var old = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer);
-        var current = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer with { SlurmVersion = new Version(24, 5) });
+        var old = SlurmConfRenderer.Render(Demo, RenderOptions.DebianContainer);
+        var current = SlurmConfRenderer.Render(Demo, RenderOptions.DebianContainer with { SlurmVersion = new Version(24, 5) });
         Assert.Contains("PrivateData=cloud\n", old, StringComparison.Ordinal);
         Assert.Contains("SlurmctldParameters=cloud_dns,idle_on_node_suspend\n", old, StringComparison.Ordinal);
         Assert.DoesNotContain("PrivateData", current, StringComparison.Ordinal);
@@ -102,12 +103,12 @@ public sealed class RenderTests
     [Fact]
     public void Containers_track_processes_by_proc_and_virtual_machines_by_cgroup()
     {
-        var container = SlurmConfRenderer.Render(Demo, RenderOptions.LocalContainer);
+        var container = SlurmConfRenderer.Render(Demo, RenderOptions.DebianContainer);
         var vm = SlurmConfRenderer.Render(Demo, RenderOptions.DebianVm);
         Assert.Contains("ProctrackType=proctrack/linuxproc\nTaskPlugin=task/none\n", container, StringComparison.Ordinal);
         Assert.Contains("ProctrackType=proctrack/cgroup\n", vm, StringComparison.Ordinal);
         Assert.Contains(Renderer(RenderOptions.DebianVm).Render("demo-berlin-cpu-001").Bundle.Files, f => f.Path == NodePaths.CgroupConf);
-        Assert.DoesNotContain(Renderer(RenderOptions.LocalContainer).Render("demo-berlin-cpu-001").Bundle.Files, f => f.Path == NodePaths.CgroupConf);
+        Assert.DoesNotContain(Renderer(RenderOptions.DebianContainer).Render("demo-berlin-cpu-001").Bundle.Files, f => f.Path == NodePaths.CgroupConf);
     }
 
     [Fact]
@@ -115,8 +116,8 @@ public sealed class RenderTests
     {
         string Options(RenderOptions options, string node) =>
             Renderer(options).Render(node).Bundle.Files.Single(f => f.Path == NodePaths.SlurmdDefaults).Content;
-        Assert.Contains("SLURMD_OPTIONS=\"-b\"", Options(RenderOptions.LocalContainer, "demo-hamburg-cpu-002"), StringComparison.Ordinal);
-        Assert.Contains("SLURMD_OPTIONS=\"\"", Options(RenderOptions.LocalContainer, "demo-hamburg-cpu-001"), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"-b\"", Options(RenderOptions.DebianContainer, "demo-hamburg-cpu-002"), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"\"", Options(RenderOptions.DebianContainer, "demo-hamburg-cpu-001"), StringComparison.Ordinal);
         Assert.Contains("SLURMD_OPTIONS=\"\"", Options(RenderOptions.DebianVm, "demo-hamburg-cpu-002"), StringComparison.Ordinal);
     }
 
@@ -124,7 +125,7 @@ public sealed class RenderTests
     public void Nodes_mount_over_sshfs_when_they_or_the_master_have_no_kernel_nfs()
     {
         var mixed = new ClusterRenderer(Demo, Secrets, ClusterFacts.None,
-            n => n.Role == NodeRole.Master ? RenderOptions.LocalContainer : RenderOptions.DebianVm);
+            n => n.Role == NodeRole.Master ? RenderOptions.DebianContainer : RenderOptions.DebianVm);
         var worker = mixed.Render("demo-berlin-cpu-001").Bundle;
         Assert.Contains("Type=fuse.sshfs", worker.Files.Single(f => f.Path == "/etc/systemd/system/home.mount").Content, StringComparison.Ordinal);
         Assert.Contains("sshfs", worker.Packages);
@@ -139,7 +140,7 @@ public sealed class RenderTests
         var spec = TestSpecs.TwoSites();
         var computing = TestSpecs.Plan(spec with { Sites = spec.Sites.SetItem(0, spec.Sites[0] with { Master = new GridSpan.Config.MasterSpec("small", "debian-12", true) }) });
         var secrets = new SecretGenerator(new DeterministicRandomSource("compute")).Generate(computing);
-        var master = new ClusterRenderer(computing, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer).Render("demo-master").Bundle;
+        var master = new ClusterRenderer(computing, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer).Render("demo-master").Bundle;
         Assert.Contains(master.Services, s => s.Unit == "slurmctld.service");
         Assert.Contains(master.Services, s => s.Unit == "slurmd.service");
         var logCommands = master.Commands.Where(c => c.Contains("/var/log/slurm", StringComparison.Ordinal)).ToList();
@@ -159,7 +160,7 @@ public sealed class RenderTests
     [Fact]
     public void Known_hosts_trust_the_cluster_authority_for_every_node_name_in_one_line_the_same_on_every_node()
     {
-        var renderer = Renderer(RenderOptions.LocalContainer);
+        var renderer = Renderer(RenderOptions.DebianContainer);
         var knownHosts = Demo.Nodes.Select(n => renderer.Render(n.Name).Bundle.Files.Single(f => f.Path == NodePaths.KnownHosts).Content).Distinct().Single();
         Assert.Single(knownHosts.Split('\n'), l => l.Length > 0 && !l.StartsWith('#'));
         var directory = Directory.CreateTempSubdirectory("gridspan-known-");
@@ -183,7 +184,7 @@ public sealed class RenderTests
     [Fact]
     public void Every_node_presents_its_own_host_certificate_through_sshd()
     {
-        var renderer = Renderer(RenderOptions.LocalContainer);
+        var renderer = Renderer(RenderOptions.DebianContainer);
         foreach (var node in Demo.Nodes)
         {
             var bundle = renderer.Render(node.Name).Bundle;
@@ -196,7 +197,7 @@ public sealed class RenderTests
     [Fact]
     public void Wg_quick_accepts_the_rendered_config()
     {
-        var wg0 = new ClusterRenderer(RenderSnapshotTests.Tri, RenderSnapshotTests.TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.LocalContainer)
+        var wg0 = new ClusterRenderer(RenderSnapshotTests.Tri, RenderSnapshotTests.TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.DebianContainer)
             .Render("tri-b-gw").Bundle.Files.Single(f => f.Path == NodePaths.WireGuardConf).Content;
         var directory = Directory.CreateTempSubdirectory("gridspan-wg-");
         try
@@ -219,7 +220,7 @@ public sealed class RenderTests
     [Fact]
     public void Printing_a_rendered_node_or_its_files_shows_no_secret()
     {
-        foreach (var node in Renderer(RenderOptions.LocalContainer).RenderAll())
+        foreach (var node in Renderer(RenderOptions.DebianContainer).RenderAll())
         {
             var printed = string.Join("\n", node.Bundle.Files.Select(f => f.ToString()).Append(node.ToString()).Append(node.Bundle.ToString()));
             Assert.DoesNotContain(Redaction.Fragments(Secrets), f => printed.Contains(f, StringComparison.Ordinal));
@@ -232,7 +233,7 @@ public sealed class RenderTests
         var spec = TestSpecs.TwoSites();
         var plan = TestSpecs.Plan(spec with { Overlay = spec.Overlay with { Kind = GridSpan.Config.OverlayKind.Ipsec } });
         var secrets = new SecretGenerator(new DeterministicRandomSource("ipsec")).Generate(plan);
-        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer));
+        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer));
         Assert.Contains("ipsec", error.Message, StringComparison.Ordinal);
     }
 
@@ -240,13 +241,13 @@ public sealed class RenderTests
     public void Secrets_without_keys_for_a_node_are_refused_when_that_node_is_rendered()
     {
         var partial = Secrets with { HostKeys = Secrets.HostKeys.Remove("demo-hamburg-cpu-003") };
-        var renderer = new ClusterRenderer(Demo, partial, ClusterFacts.None, _ => RenderOptions.LocalContainer);
+        var renderer = new ClusterRenderer(Demo, partial, ClusterFacts.None, _ => RenderOptions.DebianContainer);
         var error = Assert.Throws<GridSpanException>(() => renderer.Render("demo-hamburg-cpu-003"));
         Assert.Contains("demo-hamburg-cpu-003", error.Message, StringComparison.Ordinal);
 
         var noVpnKey = Secrets with { WireGuard = Secrets.WireGuard.Remove("demo-hamburg-gw") };
         Assert.Contains("demo-hamburg-gw", Assert.Throws<GridSpanException>(() =>
-            new ClusterRenderer(Demo, noVpnKey, ClusterFacts.None, _ => RenderOptions.LocalContainer)).Message, StringComparison.Ordinal);
+            new ClusterRenderer(Demo, noVpnKey, ClusterFacts.None, _ => RenderOptions.DebianContainer)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

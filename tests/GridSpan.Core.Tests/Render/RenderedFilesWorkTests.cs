@@ -12,7 +12,7 @@ public sealed class RenderedFilesWorkTests
 {
     private static readonly ClusterPlan Tri = RenderSnapshotTests.Tri;
     private static readonly ClusterSecrets TriSecrets = RenderSnapshotTests.TriSecrets;
-    private static readonly ClusterRenderer Renderer = new(Tri, TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.LocalContainer);
+    private static readonly ClusterRenderer Renderer = new(Tri, TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.DebianContainer);
 
     private static readonly string[] WriteFilesKeys = ["path", "content", "permissions", "owner"];
 

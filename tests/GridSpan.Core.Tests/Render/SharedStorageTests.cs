@@ -32,7 +32,7 @@ public sealed class SharedStorageTests : IDisposable
         var spec = TestSpecs.TwoSites() with { Storage = new GridSpan.Config.StorageSpec([share]) };
         var plan = TestSpecs.Plan(spec);
         var secrets = new SecretGenerator(SystemRandomSource.Instance).Generate(plan);
-        var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.LocalContainer);
+        var renderer = new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer);
         var master = renderer.Render("demo-master").Bundle;
         var worker = renderer.Render("demo-berlin-cpu-001").Bundle;
 

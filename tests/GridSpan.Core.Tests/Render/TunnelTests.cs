@@ -34,7 +34,7 @@ public sealed class TunnelTests : IDisposable
         var vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToList();
         var publicAddress = vpnNodes.Select((node, i) => (node, $"192.0.2.{i + 1}")).ToDictionary(p => p.node, p => p.Item2);
         var facts = new ClusterFacts(publicAddress.ToImmutableSortedDictionary(StringComparer.Ordinal));
-        var renderer = new ClusterRenderer(plan, secrets, facts, _ => RenderOptions.LocalContainer);
+        var renderer = new ClusterRenderer(plan, secrets, facts, _ => RenderOptions.DebianContainer);
 
         // The "public" segment: a bridge in a namespace of its own.
         Create("pub");
