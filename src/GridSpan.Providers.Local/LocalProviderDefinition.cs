@@ -7,7 +7,7 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Local;
 
 /// <summary>The `local` provider: sites are isolated networks on this machine, nodes are systemd containers.</summary>
-public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDiscovery
+public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDiscovery, IPreflightCheck
 {
     public string Name => "local";
 
@@ -86,4 +86,7 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
 
     public ISiteProvider ConnectForCleanup(Common.ICommandRunner runner) =>
         new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), runner), Name);
+
+    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, CancellationToken cancellationToken) =>
+        new LocalPreflightCheck(LocalCloudEnvironment.Options(), new Common.ProcessCommandRunner()).CheckAsync(plan, Name, cancellationToken);
 }

@@ -8,7 +8,7 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.OpenStack;
 
 /// <summary>The `openstack` provider: a site is a project of an OpenStack cloud, named by a clouds.yaml entry.</summary>
-public sealed class OpenStackProviderDefinition : IProviderDefinition
+public sealed class OpenStackProviderDefinition : IProviderDefinition, IPreflightCheck
 {
     private readonly Clouds.CloudsFileLocator _locator;
     private readonly Master.IssuedMasterCredentials _issued = new();
@@ -131,5 +131,11 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition
     {
         ArgumentNullException.ThrowIfNull(connection);
         return OpenStackSiteProvider.Connect(connection, _locator, _issued);
+    }
+
+    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new Check.OpenStackCheck(_locator).CheckSitesAsync([.. spec.Sites.Where(s => s.Provider == Name)], cancellationToken);
     }
 }

@@ -44,4 +44,32 @@ public sealed class CheckCommandTests
             File.Delete(clouds);
         }
     }
+
+    [Fact]
+    public async Task Local_sites_are_checked_against_the_local_clouds_quotas_at_the_clusters_largest()
+    {
+        var state = Directory.CreateTempSubdirectory("gridspan-check-").FullName;
+        var before = Environment.GetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE");
+        Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", state);
+        try
+        {
+            var cloud = new Providers.Local.Cloud.LocalCloud(Providers.Local.LocalCloudEnvironment.Options(), new ProcessCommandRunner());
+            await cloud.SetQuotaAsync(new Providers.Local.Cloud.QuotaRecord(10, 8), CancellationToken.None);
+
+            var run = await CliRun.InvokeAsync("check", "-c", SourceTree.Path("examples/two-sites.yaml"));
+
+            Assert.Equal((int)ExitCode.ProviderFailure, run.ExitCode);
+            Assert.Contains("  ok site 'berlin': GridSpan runs as root", run.Out, StringComparison.Ordinal);
+            Assert.Contains("  ok site 'berlin': image debian-12 is", run.Out, StringComparison.Ordinal);
+            Assert.Contains("FAIL site 'berlin': quota: the cluster needs up to 16 servers in the local cloud, which allows 10 per cluster", run.Out, StringComparison.Ordinal);
+            Assert.Contains("FAIL site 'berlin': quota: the site needs up to 10 servers on its network, which allows 8", run.Out, StringComparison.Ordinal);
+            Assert.Contains("  ok site 'hamburg': quota: 6 servers at most, of 8 per network", run.Out, StringComparison.Ordinal);
+            Assert.Contains("2 problems found", run.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", before);
+            Directory.Delete(state, recursive: true);
+        }
+    }
 }

@@ -1,7 +1,7 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using GridSpan.Common;
-using GridSpan.Providers.OpenStack.Check;
-using GridSpan.Providers.OpenStack.Clouds;
+using GridSpan.Provision;
 
 namespace GridSpan.Cli.Commands;
 
@@ -33,12 +33,22 @@ public static class CheckCommand
         {
             return ExitCode.InvalidConfig;
         }
-        var findings = await new OpenStackCheck(CloudsFileLocator.Default).CheckClusterAsync(spec, cancellationToken).ConfigureAwait(false);
+        var plan = ClusterInput.Plan(context, spec);
         var output = context.Out.Profile.Out.Writer;
-        foreach (var site in spec.Sites.Where(s => s.Provider != "openstack"))
+        var checks = new List<Task<ImmutableArray<CheckFinding>>>();
+        foreach (var provider in spec.Sites.Select(s => s.Provider).Distinct(StringComparer.Ordinal))
         {
-            output.WriteLine($"  -  site '{site.Name}': nothing to ask ahead for provider '{site.Provider}'");
+            if (context.Providers.Find(provider) is IPreflightCheck check)
+            {
+                checks.Add(check.CheckAsync(spec, plan, cancellationToken));
+                continue;
+            }
+            foreach (var site in spec.Sites.Where(s => s.Provider == provider))
+            {
+                output.WriteLine($"  -  site '{site.Name}': nothing to ask ahead for provider '{provider}'");
+            }
         }
+        var findings = (await Task.WhenAll(checks).ConfigureAwait(false)).SelectMany(f => f).ToList();
         foreach (var finding in findings)
         {
             output.WriteLine($"{(finding.Ok ? "  ok" : "FAIL")} site '{finding.Site}': {finding.Text}");

@@ -4,6 +4,7 @@ using GridSpan.Config;
 using GridSpan.Providers.OpenStack.Clouds;
 using GridSpan.Providers.OpenStack.Http;
 using GridSpan.Providers.OpenStack.Settings;
+using GridSpan.Provision;
 
 namespace GridSpan.Providers.OpenStack.Check;
 
@@ -16,12 +17,6 @@ namespace GridSpan.Providers.OpenStack.Check;
 public sealed class OpenStackCheck(CloudsFileLocator locator, RetrySettings? retry = null)
 {
     private readonly RetrySettings _retry = retry ?? RetrySettings.Default;
-
-    public async Task<ImmutableArray<CheckFinding>> CheckClusterAsync(ClusterSpec spec, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return await CheckSitesAsync([.. spec.Sites.Where(s => s.Settings is OpenStackSiteSettings)], cancellationToken).ConfigureAwait(false);
-    }
 
     /// <summary>Checks OpenStack sites of one cluster: each on its own, then each project's quotas against all its sites.</summary>
     public async Task<ImmutableArray<CheckFinding>> CheckSitesAsync(IReadOnlyList<SiteSpec> sites, CancellationToken cancellationToken)

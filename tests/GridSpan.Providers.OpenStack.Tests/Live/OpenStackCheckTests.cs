@@ -6,6 +6,7 @@ using GridSpan.Providers.OpenStack.Clouds;
 using GridSpan.Providers.OpenStack.Http;
 using GridSpan.Providers.OpenStack.Settings;
 using GridSpan.Testing;
+using GridSpan.Provision;
 
 namespace GridSpan.Providers.OpenStack.Tests.Live;
 
