@@ -3,6 +3,7 @@ using System.Net;
 using GridSpan.Common;
 using GridSpan.Providers.Local.Cloud;
 using GridSpan.Provision;
+using GridSpan.Plan;
 
 namespace GridSpan.Providers.Local;
 
@@ -22,6 +23,9 @@ public sealed class LocalSiteProvider(LocalCloud cloud, string siteName) : ISite
         var group = await Wrap(() => Cloud.CreateSecurityGroupAsync(request.Name, request.ClusterId, request.Rules, cancellationToken)).ConfigureAwait(false);
         return new SecurityGroupInfo(group.Id, group.Name);
     }
+
+    public Task SetSecurityGroupRulesAsync(string groupId, ImmutableArray<SecurityRule> rules, CancellationToken cancellationToken) =>
+        Wrap(() => Cloud.SetSecurityGroupRulesAsync(groupId, rules, cancellationToken));
 
     public async Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken)
     {

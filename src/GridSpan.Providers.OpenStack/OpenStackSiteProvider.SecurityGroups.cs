@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 using GridSpan.Common;
 using GridSpan.Plan;
+using GridSpan.Providers.OpenStack.Http;
 using GridSpan.Provision;
 
 namespace GridSpan.Providers.OpenStack;
@@ -29,6 +31,25 @@ public sealed partial class OpenStackSiteProvider
         var rules = request.Rules.Select(rule => RuleBody(group.Id, rule)).Where(body => !existing.Contains(RuleKey(body))).ToList();
         await neutron.CreateSecurityGroupRulesAsync(rules, cancellationToken).ConfigureAwait(false);
         return new SecurityGroupInfo(group.Id, group.Name);
+    }
+
+    public async Task SetSecurityGroupRulesAsync(string groupId, ImmutableArray<SecurityRule> rules, CancellationToken cancellationToken)
+    {
+        var neutron = (await _session.Value.ConfigureAwait(false)).Neutron;
+        var group = await neutron.ShowAsync("security-groups", groupId, cancellationToken).ConfigureAwait(false)
+            ?? throw GridSpanException.Provider(_site, $"security group {groupId} does not exist", "run `gridspan create` again to recreate it");
+        var ingress = group.Json.TryGetProperty("security_group_rules", out var r) && r.ValueKind == JsonValueKind.Array
+            ? r.EnumerateArray().Where(rule => rule.TryGetProperty("direction", out var d) && d.ValueKind == JsonValueKind.String && d.GetString() == "ingress").ToList()
+            : [];
+        var wanted = rules.Select(rule => RuleBody(groupId, rule)).ToList();
+        var wantedKeys = wanted.Select(RuleKey).ToHashSet(StringComparer.Ordinal);
+        var present = ingress.Select(RuleKey).ToHashSet(StringComparer.Ordinal);
+        // New rules first, so there is never a moment with fewer than both sets allow.
+        await neutron.CreateSecurityGroupRulesAsync(wanted.Where(body => !present.Contains(RuleKey(body))), cancellationToken).ConfigureAwait(false);
+        foreach (var stale in ingress.Where(rule => !wantedKeys.Contains(RuleKey(rule))))
+        {
+            await neutron.DeleteResourceAsync("security-group-rules", ApiAnswer.RequiredText(stale, "id"), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static JsonObject RuleBody(string groupId, SecurityRule rule)

@@ -28,6 +28,19 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task The_master_and_the_gateway_take_wireguard_only_from_each_others_public_address()
+    {
+        await using var cluster = Cluster.Open();
+        var cloud = await Cluster.Cloud.Store.ReadAsync(CancellationToken.None);
+        string Tunnel(string site, Plan.NodeRole role) => string.Join(", ", cloud.SecurityGroups
+            .Single(g => g.Name == Provision.ClusterProvisioner.SecurityGroupName(Cluster.Plan, site, role)).Rules
+            .Where(r => r.Protocol == "udp").Select(r => $"udp {r.PortMin} from {r.Source}"));
+
+        Assert.Equal($"udp 51820 from {cluster.State.Nodes[Gateway].PublicAddress}/32", Tunnel("alpha", Plan.NodeRole.Master));
+        Assert.Equal($"udp 51820 from {cluster.State.Nodes[Master].PublicAddress}/32", Tunnel("beta", Plan.NodeRole.Gateway));
+    }
+
+    [Fact]
     public async Task A_job_in_the_second_sites_partition_runs_in_the_second_site()
     {
         Assert.Equal(BetaWorker, await Cluster.RunAsync(Master, "srun -p beta hostname"));

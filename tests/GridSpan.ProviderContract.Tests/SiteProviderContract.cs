@@ -31,6 +31,15 @@ public abstract class SiteProviderContract : IAsyncLifetime
 
     protected abstract Task<ISiteProvider> ConnectLimitedAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The group's inbound rules as the cloud itself holds them (read around the provider), each as
+    /// "tcp 22-22 from 0.0.0.0/0" or, without ports, "any from 10.77.0.0/24".
+    /// </summary>
+    protected abstract Task<IReadOnlyCollection<string>> IngressRulesAsync(string groupId, CancellationToken cancellationToken);
+
+    protected static string Describe(string protocol, int? portMin, int? portMax, string source) =>
+        protocol is "tcp" or "udp" ? $"{protocol} {portMin}-{portMax} from {source}" : $"{protocol} from {source}";
+
     protected static CancellationToken Timeout(int minutes = 5) => new CancellationTokenSource(TimeSpan.FromMinutes(minutes)).Token;
 
     protected ISiteProvider Provider => _provider ?? throw new InvalidOperationException("not connected");
@@ -162,6 +171,25 @@ public abstract class SiteProviderContract : IAsyncLifetime
         var listed = await Provider.ListAsync(cluster, Timeout());
         Assert.Contains(listed, r => r.Kind == ResourceKind.SecurityGroup && r.Id == site.Group.Id);
         Assert.Contains(listed, r => r.Kind == ResourceKind.KeyPair && r.Name == site.Key.Name);
+    }
+
+    [Fact]
+    public async Task A_groups_rules_are_replaced_by_exactly_the_rules_given_and_setting_them_again_changes_nothing()
+    {
+        var cluster = NewCluster();
+        var site = await CreateBaseAsync(Provider, cluster, Timeout());
+        ImmutableArray<SecurityRule> narrowed =
+        [
+            new SecurityRule(IpProtocol.Tcp, 22, 22, IPNetwork.Parse("0.0.0.0/0")),
+            new SecurityRule(IpProtocol.Udp, 51820, 51820, IPNetwork.Parse("198.51.100.7/32")),
+            new SecurityRule(IpProtocol.Any, 0, 0, SiteCidr),
+        ];
+
+        await Provider.SetSecurityGroupRulesAsync(site.Group.Id, narrowed, Timeout());
+        await Provider.SetSecurityGroupRulesAsync(site.Group.Id, narrowed, Timeout());
+
+        Assert.Equal(["any from 10.77.0.0/24", "tcp 22-22 from 0.0.0.0/0", "udp 51820-51820 from 198.51.100.7/32"],
+            (await IngressRulesAsync(site.Group.Id, Timeout())).Order(StringComparer.Ordinal));
     }
 
     [Fact]

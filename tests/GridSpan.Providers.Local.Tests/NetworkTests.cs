@@ -83,6 +83,46 @@ public sealed class NetworkTests
         Assert.False((await sites.RunAsync(outsider, $"nc -z -w 2 {s2Public} 8080")).Succeeded, "the group does not open 8080 to other sites");
     }
 
+    [Fact]
+    public async Task Narrowing_a_groups_rule_on_running_servers_drops_packets_from_every_other_address()
+    {
+        await using var test = await LocalTestCloud.CreateAsync();
+        var sites = new Sites(test, "c-narrow");
+        var home = await sites.NetworkAsync("home", "10.53.0.0/24", 1500);
+        var peerSite = await sites.NetworkAsync("peer", "10.54.0.0/24", 1500);
+        var strangerSite = await sites.NetworkAsync("stranger", "10.55.0.0/24", 1500);
+        var anyone = await sites.GroupAsync("tunnel", Sites.Tcp(22), Sites.Udp(51820));
+        var others = await sites.GroupAsync("others", Sites.Tcp(22));
+        var target = await sites.BootAsync("target", home, anyone);
+        var peer = await sites.BootAsync("peer", peerSite, others);
+        var stranger = await sites.BootAsync("stranger", strangerSite, others);
+        var targetPublic = await sites.FloatingAsync(target);
+        var peerPublic = await sites.FloatingAsync(peer);
+        await sites.FloatingAsync(stranger);
+        await sites.RunCheckedAsync(target, $"printf '%s\\n' {ShellListener} > /root/listen.py && (nohup python3 /root/listen.py >/dev/null 2>&1 &)");
+        Task SendAsync(Node from, string word) => sites.RunCheckedAsync(from,
+            $"python3 -c \"import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'{word}', ('{targetPublic}', 51820))\"");
+        async Task<string> ReceivedAsync() => await sites.RunCheckedAsync(target, "cat /root/got 2>/dev/null || true");
+
+        await WaitForAsync(async () => { await SendAsync(stranger, "before"); return (await ReceivedAsync()).Contains("before", StringComparison.Ordinal); });
+
+        await sites.Provider.SetSecurityGroupRulesAsync(anyone.Id, [Sites.Tcp(22), Sites.Udp(51820, $"{peerPublic}/32")], CancellationToken.None);
+        await sites.RunCheckedAsync(target, "rm -f /root/got");
+        await SendAsync(stranger, "stranger");
+        await WaitForAsync(async () => { await SendAsync(peer, "peer"); return (await ReceivedAsync()).Contains("peer", StringComparison.Ordinal); });
+
+        Assert.DoesNotContain("stranger", await ReceivedAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A UDP listener on 51820 that appends every datagram to /root/got, one line each (the lines of a Python file, shell-quoted).</summary>
+    private const string ShellListener =
+        "'import socket' " +
+        "'s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)' " +
+        "'s.bind((\"0.0.0.0\", 51820))' " +
+        "'while True:' " +
+        "'    data, _ = s.recvfrom(100)' " +
+        "'    open(\"/root/got\", \"a\").write(data.decode() + \"\\n\")'";
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 100; i++)

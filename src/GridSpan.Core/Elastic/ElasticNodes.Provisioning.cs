@@ -114,7 +114,7 @@ public sealed partial class ElasticNodes
                 return made.Id;
             }
             return (await provider.CreateSecurityGroupAsync(new SecurityGroupRequest(name, cluster.Context.ClusterId,
-                ClusterProvisioner.RulesFor(cluster.Plan, NodeRole.Worker)), cancellationToken).ConfigureAwait(false)).Id;
+                cluster.Plan.Firewall.For(NodeRole.Worker)), cancellationToken).ConfigureAwait(false)).Id;
         }
         finally
         {

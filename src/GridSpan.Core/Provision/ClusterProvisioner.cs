@@ -46,12 +46,14 @@ public sealed class ClusterProvisioner
         ArgumentNullException.ThrowIfNull(providers);
         var created = 0;
         var nodes = new ConcurrentBag<ProvisionedNode>();
+        var vpnGroups = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         await Task.WhenAll(plan.Sites.Select(async site =>
         {
-            var count = await ProvisionSiteAsync(plan, site, clusterId, providers[site.Name], userData, publicKey, nodes, progress, cancellationToken)
+            var count = await ProvisionSiteAsync(plan, site, clusterId, providers[site.Name], userData, publicKey, nodes, vpnGroups, progress, cancellationToken)
                 .ConfigureAwait(false);
             Interlocked.Add(ref created, count);
         })).ConfigureAwait(false);
+        await OpenTunnelPortsToPeersAsync(plan, providers, vpnGroups, [.. nodes], cancellationToken).ConfigureAwait(false);
         var order = plan.Nodes.Select((n, i) => (n.Name, i)).ToDictionary(e => e.Name, e => e.i, StringComparer.Ordinal);
         return new ProvisionResult([.. nodes.OrderBy(n => order[n.NodeName])], created);
     }
@@ -87,6 +89,7 @@ public sealed class ClusterProvisioner
         Func<NodePlan, string?> userData,
         string publicKey,
         ConcurrentBag<ProvisionedNode> result,
+        ConcurrentDictionary<string, string> vpnGroups,
         IProgress<ProvisionEvent>? progress,
         CancellationToken cancellationToken)
     {
@@ -117,12 +120,17 @@ public sealed class ClusterProvisioner
         {
             var name = SecurityGroupName(plan, site.Name, role);
             return EnsureAsync(ResourceKind.SecurityGroup, name, async () =>
-                (await provider.CreateSecurityGroupAsync(new SecurityGroupRequest(name, clusterId, RulesFor(plan, role)), cancellationToken)
+                (await provider.CreateSecurityGroupAsync(new SecurityGroupRequest(name, clusterId, plan.Firewall.For(role)), cancellationToken)
                     .ConfigureAwait(false)).Id);
         });
         var networkId = await networkTask.ConfigureAwait(false);
         await keyPairTask.ConfigureAwait(false);
         await Task.WhenAll(groupTasks.Values).ConfigureAwait(false);
+        var vpnRole = plan.Nodes.First(n => n.Name == site.VpnNode).Role;
+        if (groupTasks.TryGetValue(vpnRole, out var vpnGroup))
+        {
+            vpnGroups[site.Name] = await vpnGroup.ConfigureAwait(false);
+        }
 
         await Task.WhenAll(nodes.Select(async node =>
         {
@@ -167,18 +175,24 @@ public sealed class ClusterProvisioner
     }
 
     /// <summary>
-    /// The plan's rules for the role. VPN nodes also accept WireGuard from anywhere: ports are given their
-    /// security groups when they are created, before the peers' public addresses exist, and the provider
-    /// interface cannot change a group later. WireGuard answers no packet that is not from a configured peer.
+    /// Lets each VPN node's tunnel port be reached from the other VPN nodes' public addresses only:
+    /// the groups were created before those addresses existed, so the rule is added now, before any
+    /// node is configured and a tunnel first tried (FirewallPlan.VpnPeerRules).
     /// </summary>
-    public static ImmutableArray<SecurityRule> RulesFor(ClusterPlan plan, NodeRole role)
+    private static async Task OpenTunnelPortsToPeersAsync(ClusterPlan plan, IReadOnlyDictionary<string, ISiteProvider> providers,
+        ConcurrentDictionary<string, string> vpnGroups, IReadOnlyList<ProvisionedNode> nodes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(plan);
-        var rules = plan.Firewall.For(role);
-        if (role != NodeRole.Worker && plan.Overlay.Members.Length > 0)
+        if (plan.Overlay.Members.Length == 0)
         {
-            rules = rules.Add(new SecurityRule(IpProtocol.Udp, plan.Firewall.WireGuardPort, plan.Firewall.WireGuardPort, IPNetwork.Parse("0.0.0.0/0")));
+            return;
         }
-        return rules;
+        var publicAddress = nodes.Where(n => n.PublicAddress is not null).ToDictionary(n => n.NodeName, n => n.PublicAddress!, StringComparer.Ordinal);
+        await Task.WhenAll(plan.Sites.Where(site => vpnGroups.ContainsKey(site.Name)).Select(site =>
+        {
+            var role = plan.Nodes.First(n => n.Name == site.VpnNode).Role;
+            var peers = plan.Overlay.Members.Where(m => m.Node != site.VpnNode).Select(m => publicAddress[m.Node]);
+            return providers[site.Name].SetSecurityGroupRulesAsync(vpnGroups[site.Name], [.. plan.Firewall.For(role), .. plan.Firewall.VpnPeerRules(peers)],
+                cancellationToken);
+        })).ConfigureAwait(false);
     }
 }

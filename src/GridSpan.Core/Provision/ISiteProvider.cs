@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GridSpan.Plan;
 
 namespace GridSpan.Provision;
 
@@ -14,6 +15,12 @@ public interface ISiteProvider : IAsyncDisposable
     Task<NetworkInfo> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken);
 
     Task<SecurityGroupInfo> CreateSecurityGroupAsync(SecurityGroupRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the group's inbound rules exactly <paramref name="rules"/>, for servers already running too:
+    /// a rule that is gone stops letting traffic in. Used to narrow a rule once the addresses it needs exist.
+    /// </summary>
+    Task SetSecurityGroupRulesAsync(string groupId, ImmutableArray<SecurityRule> rules, CancellationToken cancellationToken);
 
     Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken);
 

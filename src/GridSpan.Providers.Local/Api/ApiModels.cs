@@ -9,6 +9,8 @@ public sealed record RuleBody(string? Protocol, int? PortMin, int? PortMax, stri
 
 public sealed record CreateSecurityGroupBody(string? Name, string? ClusterId, List<RuleBody>? Rules);
 
+public sealed record SecurityGroupRulesBody(List<RuleBody>? Rules);
+
 public sealed record CreateKeyPairBody(string? Name, string? ClusterId, string? PublicKey);
 
 public sealed record CreatePortBody(

@@ -124,14 +124,17 @@ public static class ApiServer
         app.MapPost("/v1/security-groups", async (HttpContext context) =>
         {
             var body = await ReadAsync<CreateSecurityGroupBody>(context).ConfigureAwait(false);
-            var rules = (body.Rules ?? []).Select(rule => new SecurityRule(
-                Enum.TryParse<IpProtocol>(Required(rule.Protocol, "rules.protocol"), ignoreCase: true, out var protocol) && !int.TryParse(rule.Protocol, out _)
-                    ? protocol
-                    : throw new BadRequestException($"'rules.protocol': '{rule.Protocol}' is not tcp, udp, icmp or any", null),
-                rule.PortMin ?? 0, rule.PortMax ?? rule.PortMin ?? 0, ParseNetwork(rule.Source ?? "0.0.0.0/0", "rules.source"))).ToList();
+            var rules = ParseRules(body.Rules);
             var group = await cloud.CreateSecurityGroupAsync(Required(body.Name, "name"), Allow(context, Required(body.ClusterId, "clusterId")), rules,
                 untilShutdown).ConfigureAwait(false);
             return Results.Json(new NamedView(group.Id, group.Name), Json, statusCode: StatusCodes.Status201Created);
+        });
+        app.MapPut("/v1/security-groups/{id}/rules", async (HttpContext context, string id) =>
+        {
+            await OwnAsync(context, ResourceKind.SecurityGroup, id).ConfigureAwait(false);
+            var body = await ReadAsync<SecurityGroupRulesBody>(context).ConfigureAwait(false);
+            var group = await cloud.SetSecurityGroupRulesAsync(id, ParseRules(Required(body.Rules, "rules")), untilShutdown).ConfigureAwait(false);
+            return Results.Json(new NamedView(group.Id, group.Name), Json);
         });
         app.MapPost("/v1/key-pairs", async (HttpContext context) =>
         {
@@ -246,6 +249,13 @@ public static class ApiServer
 
     private static IPAddress ParseAddress(string text, string field) =>
         IPAddress.TryParse(text, out var address) ? address : throw new BadRequestException($"'{field}': '{text}' is not an IP address", null);
+
+    private static List<SecurityRule> ParseRules(IEnumerable<RuleBody>? rules) =>
+        [.. (rules ?? []).Select(rule => new SecurityRule(
+            Enum.TryParse<IpProtocol>(Required(rule.Protocol, "rules.protocol"), ignoreCase: true, out var protocol) && !int.TryParse(rule.Protocol, out _)
+                ? protocol
+                : throw new BadRequestException($"'rules.protocol': '{rule.Protocol}' is not tcp, udp, icmp or any", null),
+            rule.PortMin ?? 0, rule.PortMax ?? rule.PortMin ?? 0, ParseNetwork(rule.Source ?? "0.0.0.0/0", "rules.source")))];
 
     private static IPNetwork ParseNetwork(string text, string field) =>
         IPNetwork.TryParse(text, out var network) ? network

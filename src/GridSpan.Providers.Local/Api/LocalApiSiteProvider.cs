@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using GridSpan.Common;
 using GridSpan.Provision;
+using GridSpan.Plan;
 
 namespace GridSpan.Providers.Local.Api;
 
@@ -62,11 +63,17 @@ public sealed class LocalApiSiteProvider : ISiteProvider
 
     public async Task<SecurityGroupInfo> CreateSecurityGroupAsync(SecurityGroupRequest request, CancellationToken cancellationToken)
     {
-        var rules = request.Rules.Select(r => new RuleBody(r.Protocol.ToString().ToLowerInvariant(), r.PortMin, r.PortMax, r.Source.ToString())).ToList();
+        var rules = request.Rules.Select(Rule).ToList();
         var view = await SendAsync<NamedView>(HttpMethod.Post, "v1/security-groups",
             new CreateSecurityGroupBody(request.Name, request.ClusterId, rules), cancellationToken).ConfigureAwait(false);
         return new SecurityGroupInfo(view.Id, view.Name);
     }
+
+    public async Task SetSecurityGroupRulesAsync(string groupId, ImmutableArray<SecurityRule> rules, CancellationToken cancellationToken) =>
+        await SendAsync<NamedView>(HttpMethod.Put, $"v1/security-groups/{Uri.EscapeDataString(groupId)}/rules",
+            new SecurityGroupRulesBody([.. rules.Select(Rule)]), cancellationToken).ConfigureAwait(false);
+
+    private static RuleBody Rule(SecurityRule rule) => new(rule.Protocol.ToString().ToLowerInvariant(), rule.PortMin, rule.PortMax, rule.Source.ToString());
 
     public async Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using GridSpan.Plan;
+using GridSpan.Providers.Local.Network;
 
 namespace GridSpan.Providers.Local.Cloud;
 
@@ -6,14 +7,7 @@ public sealed partial class LocalCloud
 {
     public Task<SecurityGroupRecord> CreateSecurityGroupAsync(string name, string clusterId, IEnumerable<SecurityRule> rules, CancellationToken cancellationToken)
     {
-        var records = rules.Select(r =>
-        {
-            if (r.Protocol is IpProtocol.Tcp or IpProtocol.Udp && (r.PortMin is < 1 or > 65535 || r.PortMax < r.PortMin || r.PortMax > 65535))
-            {
-                throw Refused(name, $"the port range {r.PortMin}-{r.PortMax} is not within 1..65535");
-            }
-            return new RuleRecord(r.Protocol.ToString().ToLowerInvariant(), r.PortMin, r.PortMax, r.Source.ToString());
-        }).ToList();
+        var records = RuleRecords(name, rules);
         return Store.UpdateAsync(state =>
         {
             var group = new SecurityGroupRecord(Names.NewId(), name, clusterId, records);
@@ -21,6 +15,46 @@ public sealed partial class LocalCloud
             return group;
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Makes the group's rules exactly <paramref name="rules"/>, and applies them at once in every running
+    /// server whose port has the group: traffic a removed rule let in is dropped from then on.
+    /// </summary>
+    public Task<SecurityGroupRecord> SetSecurityGroupRulesAsync(string groupId, IEnumerable<SecurityRule> rules, CancellationToken cancellationToken)
+    {
+        return Store.UpdateAsync(async state =>
+        {
+            var index = state.SecurityGroups.FindIndex(g => g.Id == groupId);
+            if (index < 0)
+            {
+                throw NotFound("security group", groupId);
+            }
+            var group = state.SecurityGroups[index] with { Rules = RuleRecords(state.SecurityGroups[index].Name, rules) };
+            state.SecurityGroups[index] = group;
+            foreach (var server in state.Servers.Where(s => s.Pid is not null))
+            {
+                var port = state.Ports.FirstOrDefault(p => p.Id == server.PortId);
+                if (port is null || !port.SecurityGroupIds.Contains(groupId) || !File.Exists(Names.NetnsPath(Names.Node(server.Id))))
+                {
+                    continue;
+                }
+                var network = state.Networks.First(n => n.Id == port.NetworkId);
+                var groups = state.SecurityGroups.Where(g => port.SecurityGroupIds.Contains(g.Id));
+                await Commands.NftAsync(Names.Node(server.Id), FirewallRules.SecurityGroups(network.Cidr, groups), cancellationToken).ConfigureAwait(false);
+            }
+            return group;
+        }, cancellationToken);
+    }
+
+    private static List<RuleRecord> RuleRecords(string groupName, IEnumerable<SecurityRule> rules) =>
+        [.. rules.Select(r =>
+        {
+            if (r.Protocol is IpProtocol.Tcp or IpProtocol.Udp && (r.PortMin is < 1 or > 65535 || r.PortMax < r.PortMin || r.PortMax > 65535))
+            {
+                throw Refused(groupName, $"the port range {r.PortMin}-{r.PortMax} is not within 1..65535");
+            }
+            return new RuleRecord(r.Protocol.ToString().ToLowerInvariant(), r.PortMin, r.PortMax, r.Source.ToString());
+        })];
 
     public Task<KeyPairRecord> CreateKeyPairAsync(string name, string clusterId, string publicKey, CancellationToken cancellationToken)
     {

@@ -80,17 +80,24 @@ public sealed class ClusterProvisionerTests
     }
 
     [Fact]
-    public async Task Workers_get_the_worker_rules_and_only_vpn_nodes_accept_wireguard()
+    public async Task Workers_get_the_worker_rules_and_only_vpn_nodes_accept_wireguard_and_only_from_the_other_vpn_nodes()
     {
         var berlin = new FakeSiteProvider();
+        var hamburg = new FakeSiteProvider();
 
-        await ProvisionAsync(new Dictionary<string, ISiteProvider> { ["berlin"] = berlin, ["hamburg"] = new FakeSiteProvider() });
+        var result = await ProvisionAsync(new Dictionary<string, ISiteProvider> { ["berlin"] = berlin, ["hamburg"] = hamburg });
 
         var worker = berlin.RequestOf<SecurityGroupRequest>(ResourceKind.SecurityGroup, "demo-berlin-worker");
         var master = berlin.RequestOf<SecurityGroupRequest>(ResourceKind.SecurityGroup, "demo-berlin-master");
+        var gateway = hamburg.RequestOf<SecurityGroupRequest>(ResourceKind.SecurityGroup, "demo-hamburg-gateway");
         Assert.Equal(_plan.Firewall.For(NodeRole.Worker), worker.Rules);
         Assert.DoesNotContain(worker.Rules, r => r.Protocol == IpProtocol.Udp);
-        Assert.Contains(new SecurityRule(IpProtocol.Udp, 51820, 51820, IPNetwork.Parse("0.0.0.0/0")), master.Rules);
+        var publicAddress = result.Nodes.Where(n => n.PublicAddress is not null).ToDictionary(n => n.NodeName, n => n.PublicAddress!);
+        Assert.Equal([new SecurityRule(IpProtocol.Udp, 51820, 51820, new IPNetwork(publicAddress["demo-hamburg-gw"], 32))],
+            master.Rules.Where(r => r.Protocol == IpProtocol.Udp));
+        Assert.Equal([new SecurityRule(IpProtocol.Udp, 51820, 51820, new IPNetwork(publicAddress["demo-master"], 32))],
+            gateway.Rules.Where(r => r.Protocol == IpProtocol.Udp));
+        Assert.Contains("set rules demo-berlin-master", berlin.Calls);
         Assert.Equal([berlin.RequestOf<SecurityGroupRequest>(ResourceKind.SecurityGroup, "demo-berlin-worker")],
             berlin.Resources.Values.Where(r => r.Request is PortRequest p && p.Name == "demo-berlin-cpu-001")
                 .Select(r => berlin.Resources[((PortRequest)r.Request).SecurityGroupIds.Single()].Request).ToArray());
@@ -123,7 +130,8 @@ public sealed class ClusterProvisionerTests
         var again = await ProvisionAsync(providers);
 
         Assert.Equal(1, again.Created);
-        Assert.Equal(["create Server demo-berlin-cpu-002"], berlin.Calls.ToArray());
+        // The tunnel port's rule is set again on every run: the peers' addresses may have changed.
+        Assert.Equal(["create Server demo-berlin-cpu-002", "set rules demo-berlin-master"], berlin.Calls.ToArray());
     }
 
     [Fact]

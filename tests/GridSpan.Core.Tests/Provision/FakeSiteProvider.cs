@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Net;
 using GridSpan.Common;
+using GridSpan.Plan;
 using GridSpan.Provision;
 
 namespace GridSpan.Core.Tests.Provision;
@@ -42,6 +43,14 @@ internal sealed class FakeSiteProvider : ISiteProvider
 
     public Task<SecurityGroupInfo> CreateSecurityGroupAsync(SecurityGroupRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new SecurityGroupInfo(Add(ResourceKind.SecurityGroup, request.Name, request.ClusterId, request), request.Name));
+
+    public Task SetSecurityGroupRulesAsync(string groupId, ImmutableArray<SecurityRule> rules, CancellationToken cancellationToken)
+    {
+        var (resource, request) = Resources[groupId];
+        Resources[groupId] = (resource, ((SecurityGroupRequest)request) with { Rules = rules });
+        Calls.Enqueue($"set rules {resource.Name}");
+        return Task.CompletedTask;
+    }
 
     public Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken) =>
         Task.FromResult(new KeyPairInfo(Add(ResourceKind.KeyPair, request.Name, request.ClusterId, request), request.Name));

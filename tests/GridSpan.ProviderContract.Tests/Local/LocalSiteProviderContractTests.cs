@@ -19,4 +19,8 @@ public sealed class LocalSiteProviderContractTests(LocalContractClouds clouds) :
 
     protected override async Task<ISiteProvider> ConnectLimitedAsync(CancellationToken cancellationToken) =>
         new LocalSiteProvider((await clouds.LimitedAsync().WaitAsync(cancellationToken)).Cloud, Site.Name);
+
+    protected override async Task<IReadOnlyCollection<string>> IngressRulesAsync(string groupId, CancellationToken cancellationToken) =>
+        [.. (await clouds.Open.Cloud.Store.ReadAsync(cancellationToken)).SecurityGroups.Single(g => g.Id == groupId).Rules
+            .Select(r => Describe(r.Protocol, r.PortMin, r.PortMax, r.Source))];
 }

@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+using GridSpan.Common;
 using GridSpan.Providers.OpenStack;
 using GridSpan.Providers.OpenStack.Settings;
 using GridSpan.Provision;
@@ -27,6 +30,23 @@ public sealed class OpenStackSiteProviderContractTests : SiteProviderContract
     {
         await OpenStackHarness.EnsureUpAsync();
         return Connect(OpenStackHarness.QuotaCloud);
+    }
+
+    /// <summary>Read with the openstack client the harness installs, as an operator would check.</summary>
+    protected override async Task<IReadOnlyCollection<string>> IngressRulesAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var listed = await new ProcessCommandRunner().RunCheckedAsync(
+            CommandRequest.Of("openstack", "--os-cloud", OpenStackHarness.TestCloud, "security", "group", "rule", "list", groupId, "--ingress", "-f", "json")
+                with { Environment = new Dictionary<string, string> { ["OS_CLIENT_CONFIG_FILE"] = OpenStackHarness.CloudsFilePath } },
+            cancellationToken);
+        using var rules = JsonDocument.Parse(listed.StandardOutput);
+        return [.. rules.RootElement.EnumerateArray().Select(rule =>
+        {
+            string? Text(string name) => rule.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            var ports = Text("Port Range") is { Length: > 0 } range ? range.Split(':') : null;
+            return Describe(Text("IP Protocol") ?? "any", ports is null ? null : int.Parse(ports[0], CultureInfo.InvariantCulture),
+                ports is null ? null : int.Parse(ports[^1], CultureInfo.InvariantCulture), Text("IP Range") ?? Text("Remote IP Prefix") ?? "");
+        })];
     }
 
     private OpenStackSiteProvider Connect(string cloud) =>
