@@ -91,7 +91,7 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<CreateOutcome> CreateAsync()
     {
         var clock = Stopwatch.StartNew();
-        var outcome = await Creator().CreateAsync(ConfigPath, Spec, Plan, CancellationToken.None);
+        var outcome = await Creator().CreateAsync(ConfigPath, Spec, Plan, null, CancellationToken.None);
         if (FirstCreate is null)
         {
             FirstCreate = outcome;
@@ -130,6 +130,38 @@ public sealed class TestCluster : IAsyncDisposable
         var result = await cluster.Transport.Session(cluster.Target(node)).RunAsync(command, input, CancellationToken.None);
         Assert.True(result.Succeeded, $"on {node}: `{command}` failed with {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
         return result.StandardOutput.Trim();
+    }
+
+    /// <summary>
+    /// Runs a `gridspan` command in-process on this cluster's cloud and state, as a user at a terminal
+    /// would (the command tree, its consoles, the environment it reads), and returns what it printed.
+    /// </summary>
+    public async Task<(int ExitCode, string Out, string Error)> CliAsync(params string[] args)
+    {
+        var binary = await new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache).EnsureAsync(CancellationToken.None);
+        var before = (Home: Environment.GetEnvironmentVariable("GRIDSPAN_HOME"), Binary: Environment.GetEnvironmentVariable(MasterBinary.OverrideVariable));
+        Environment.SetEnvironmentVariable("GRIDSPAN_HOME", Store.Home);
+        Environment.SetEnvironmentVariable(MasterBinary.OverrideVariable, binary);
+        try
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            static Spectre.Console.IAnsiConsole Console(TextWriter writer) => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(writer),
+                Ansi = Spectre.Console.AnsiSupport.No,
+                ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            });
+            var context = new Cli.CliContext(Console(output), Console(error), Registry);
+            var exitCode = await Cli.CommandTree.Build(context).Parse(args)
+                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+            return (exitCode, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GRIDSPAN_HOME", before.Home);
+            Environment.SetEnvironmentVariable(MasterBinary.OverrideVariable, before.Binary);
+        }
     }
 
     /// <summary>Terminates the cluster and returns what its cloud still holds (nothing, when it works).</summary>

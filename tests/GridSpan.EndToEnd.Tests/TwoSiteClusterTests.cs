@@ -41,6 +41,16 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task Create_through_the_cli_finds_the_cluster_as_planned_and_says_so()
+    {
+        var (exitCode, printed, progress) = await Cluster.CliAsync("create", "-c", Cluster.ConfigPath);
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{progress}");
+        Assert.Contains("provision: every resource exists (4 servers active)", progress, StringComparison.Ordinal);
+        Assert.Contains("cluster e2e: no changes (4 nodes already as planned)", printed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_job_in_the_second_sites_partition_runs_in_the_second_site()
     {
         Assert.Equal(BetaWorker, await Cluster.RunAsync(Master, "srun -p beta hostname"));

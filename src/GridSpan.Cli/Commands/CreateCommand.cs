@@ -44,34 +44,36 @@ public static class CreateCommand
                 Trace = view.Trace,
                 MasterBinary = new MasterBinary(new ProcessCommandRunner(), Path.Combine(store.Home, "cache", "master-binary")),
             };
-            await using var cluster = creator.Prepare(path, spec, plan);
             var sites = plan.Sites.Length == 1 ? "1 site" : $"{plan.Sites.Length} sites";
-            context.Error.MarkupLine($"cluster [bold]{Markup.Escape(plan.Name)}[/] (id {Markup.Escape(cluster.State.ClusterId)}): " +
-                $"{staticNodes.Count} static nodes in {sites}, {plan.Nodes.Length - staticNodes.Count} on demand");
-
-            var provisioned = await creator.ProvisionAsync(cluster, new ProvisionLines(context.Error), token).ConfigureAwait(false);
-            context.Error.MarkupLine(provisioned.Created == 0
-                ? $"[grey]provision: every resource exists ({provisioned.Nodes.Length} servers active)[/]"
-                : $"provision: [green]{provisioned.Created} resources created[/], {provisioned.Nodes.Length} servers active");
-
-            ImmutableArray<ClusterConvergeResult> configured = [];
-            try
+            var observer = new CreateObserver
             {
-                configured = await view.RunAsync(progress => creator.ConfigureAsync(cluster, progress, token)).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (!configured.IsEmpty)
+                Prepared = cluster => context.Error.MarkupLine($"cluster [bold]{Markup.Escape(plan.Name)}[/] (id {Markup.Escape(cluster.State.ClusterId)}): " +
+                    $"{staticNodes.Count} static nodes in {sites}, {plan.Nodes.Length - staticNodes.Count} on demand"),
+                Resources = new ProvisionLines(context.Error),
+                Provisioned = provisioned => context.Error.MarkupLine(provisioned.Created == 0
+                    ? $"[grey]provision: every resource exists ({provisioned.Nodes.Length} servers active)[/]"
+                    : $"provision: [green]{provisioned.Created} resources created[/], {provisioned.Nodes.Length} servers active"),
+                Configuring = async configure =>
                 {
-                    view.WriteSummary(Merge(configured));
-                }
-            }
-            var removed = await ClusterCreator.RemoveUnplannedAsync(cluster, new ProvisionLines(context.Error), token).ConfigureAwait(false);
-            if (!removed.IsEmpty)
+                    ImmutableArray<ClusterConvergeResult> configured = [];
+                    try
+                    {
+                        return configured = await view.RunAsync(progress => configure(progress)).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        if (!configured.IsEmpty)
+                        {
+                            view.WriteSummary(Merge(configured));
+                        }
+                    }
+                },
+            };
+            var outcome = await creator.CreateAsync(path, spec, plan, observer, token).ConfigureAwait(false);
+            if (!outcome.Removed.IsEmpty)
             {
-                context.Error.MarkupLine($"removed {removed.Length} node(s) no longer in the configuration: {Markup.Escape(string.Join(", ", removed))}");
+                context.Error.MarkupLine($"removed {outcome.Removed.Length} node(s) no longer in the configuration: {Markup.Escape(string.Join(", ", outcome.Removed))}");
             }
-            var outcome = new CreateOutcome(cluster.State.ClusterId, provisioned, configured, removed);
             var name = Markup.Escape(plan.Name);
             if (!outcome.Changed)
             {
@@ -80,7 +82,7 @@ public static class CreateCommand
             else
             {
                 context.Out.MarkupLine($"cluster [bold]{name}[/] is ready: {staticNodes.Count} nodes, master {Markup.Escape(plan.Master)} " +
-                    $"at {Markup.Escape(cluster.State.Nodes[plan.Master].PublicAddress ?? "?")}");
+                    $"at {Markup.Escape(outcome.MasterPublicAddress ?? "?")}");
             }
             context.Out.MarkupLine($"  a shell on the master: [bold]gridspan ssh {name}[/]; a job: [bold]gridspan ssh {name} -- srun -N2 hostname[/]");
             context.Out.MarkupLine($"  nodes and Slurm: [bold]gridspan status {name}[/]; remove everything: [bold]gridspan terminate {name}[/]");

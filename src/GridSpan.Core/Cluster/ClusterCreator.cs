@@ -33,7 +33,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     public MasterBinary? MasterBinary { get; init; }
 
     /// <summary>Loads or starts the cluster's state, creates or completes its secrets, and connects its sites.</summary>
-    public ClusterWorkspace Prepare(string configPath, ClusterSpec spec, ClusterPlan plan)
+    private ClusterWorkspace Prepare(string configPath, ClusterSpec spec, ClusterPlan plan)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(plan);
@@ -57,7 +57,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     }
 
     /// <summary>Creates (or finds) every site's resources and records what it learnt in the state.</summary>
-    public async Task<ProvisionResult> ProvisionAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
+    private async Task<ProvisionResult> ProvisionAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var plan = cluster.Plan;
@@ -81,7 +81,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
     }
 
     /// <summary>Probes new nodes, renders and converges every static node, and waits for Slurm.</summary>
-    public async Task<ImmutableArray<ClusterConvergeResult>> ConfigureAsync(ClusterWorkspace cluster, IProgress<ConvergeStep>? progress, CancellationToken cancellationToken)
+    private async Task<ImmutableArray<ClusterConvergeResult>> ConfigureAsync(ClusterWorkspace cluster, IProgress<ConvergeStep>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         var plan = cluster.Plan;
@@ -142,21 +142,30 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         return results.ToImmutable();
     }
 
-    /// <summary>All three phases, for callers without progress display (tests, benchmarks).</summary>
-    public async Task<CreateOutcome> CreateAsync(string configPath, ClusterSpec spec, ClusterPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole of `gridspan create`, for the CLI and the tests alike: prepare, provision, configure,
+    /// then remove the nodes the configuration no longer has; <paramref name="observer"/> hears of each phase.
+    /// </summary>
+    public async Task<CreateOutcome> CreateAsync(string configPath, ClusterSpec spec, ClusterPlan plan, CreateObserver? observer, CancellationToken cancellationToken)
     {
         await using var cluster = Prepare(configPath, spec, plan);
-        var provisioned = await ProvisionAsync(cluster, null, cancellationToken).ConfigureAwait(false);
-        var configured = await ConfigureAsync(cluster, null, cancellationToken).ConfigureAwait(false);
-        var removed = await RemoveUnplannedAsync(cluster, null, cancellationToken).ConfigureAwait(false);
-        return new CreateOutcome(cluster.State.ClusterId, provisioned, configured, removed);
+        observer?.Prepared?.Invoke(cluster);
+        var provisioned = await ProvisionAsync(cluster, observer?.Resources, cancellationToken).ConfigureAwait(false);
+        observer?.Provisioned?.Invoke(provisioned);
+        Task<ImmutableArray<ClusterConvergeResult>> Configure(IProgress<ConvergeStep>? progress) => ConfigureAsync(cluster, progress, cancellationToken);
+        var configured = await (observer?.Configuring is { } run ? run(Configure) : Configure(null)).ConfigureAwait(false);
+        var removed = await RemoveUnplannedAsync(cluster, observer?.Resources, cancellationToken).ConfigureAwait(false);
+        return new CreateOutcome(cluster.State.ClusterId, provisioned, configured, removed)
+        {
+            MasterPublicAddress = cluster.State.Nodes.GetValueOrDefault(plan.Master)?.PublicAddress,
+        };
     }
 
     /// <summary>
     /// The last phase: deletes the servers of nodes the configuration no longer has, once the rest of
     /// the cluster was configured without them (provisioning already forgot them in the state).
     /// </summary>
-    public static async Task<ImmutableArray<string>> RemoveUnplannedAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
+    private static async Task<ImmutableArray<string>> RemoveUnplannedAsync(ClusterWorkspace cluster, IProgress<ProvisionEvent>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         return await ClusterProvisioner.RemoveUnplannedNodesAsync(cluster.Plan, cluster.State.ClusterId, cluster.Providers, progress, cancellationToken)
@@ -273,6 +282,9 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
 /// <summary>What `create` did: the cluster's id, the resources, each configure wave, and the nodes removed.</summary>
 public sealed record CreateOutcome(string ClusterId, ProvisionResult Provisioned, ImmutableArray<ClusterConvergeResult> Configured, ImmutableArray<string> Removed)
 {
+    /// <summary>Where the master answers from outside its site.</summary>
+    public string? MasterPublicAddress { get; init; }
+
     /// <summary>False when nothing was created, no node changed and none was removed: the cluster already was as planned.</summary>
     public bool Changed => Provisioned.Created > 0 || Configured.Any(c => c.Changed) || !Removed.IsEmpty;
 }
