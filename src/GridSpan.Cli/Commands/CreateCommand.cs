@@ -38,11 +38,11 @@ public static class CreateCommand
             var plan = ClusterInput.Plan(context, spec);
             var staticNodes = plan.Nodes.Where(n => !n.OnDemand).Select(n => n.Name).ToList();
             var view = new ConvergeProgressView(context.Error, staticNodes, parseResult.GetValue(verbose));
-            var store = ClusterStateStore.Default();
-            var creator = new ClusterCreator(store, context.Providers, new ProcessCommandRunner())
+            var store = context.Store;
+            var creator = new ClusterCreator(store, context.Providers, context.Runner)
             {
-                Trace = view.Trace,
-                MasterBinary = new MasterBinary(new ProcessCommandRunner(), Path.Combine(store.Home, "cache", "master-binary")),
+                TransportRunner = new ProcessCommandRunner(view.Trace),
+                MasterBinary = new MasterBinary(context.Runner, Path.Combine(store.Home, "cache", "master-binary")),
             };
             var sites = plan.Sites.Length == 1 ? "1 site" : $"{plan.Sites.Length} sites";
             var observer = new CreateObserver

@@ -25,14 +25,14 @@ public static class ListCommand
         };
         command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
-            var store = ClusterStateStore.Default();
+            var store = context.Store;
             var entries = new List<ClusterEntry>();
             foreach (var name in store.Names())
             {
                 var state = store.Require(name);
                 try
                 {
-                    await using var cluster = ClusterWorkspace.Open(store, name, context.Providers, new ProcessCommandRunner(), new ProcessCommandRunner());
+                    await using var cluster = ClusterWorkspace.Open(store, name, context.Providers, context.Runner, context.Runner);
                     var resources = await ClusterTerminator.ListAsync(state.ClusterId, cluster.Providers, token).ConfigureAwait(false);
                     entries.Add(new ClusterEntry(name, state.ClusterId, resources.Count(r => r.Resource.Kind == ResourceKind.Server), resources.Length, true, null));
                 }
@@ -43,7 +43,7 @@ public static class ListCommand
             }
             foreach (var discovery in context.Providers.All.OfType<IClusterDiscovery>())
             {
-                var all = await discovery.ListAllAsync(new ProcessCommandRunner(), token).ConfigureAwait(false);
+                var all = await discovery.ListAllAsync(context.Runner, token).ConfigureAwait(false);
                 foreach (var group in all.GroupBy(r => r.ClusterId).Where(g => entries.All(e => e.ClusterId != g.Key)))
                 {
                     entries.Add(new ClusterEntry(ClusterIds.NameOf(group.Key), group.Key, group.Count(r => r.Kind == ResourceKind.Server), group.Count(), false, null));

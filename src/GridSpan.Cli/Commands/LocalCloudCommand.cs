@@ -24,7 +24,7 @@ public static class LocalCloudCommand
     }
 
     private static LocalCloud Open(CliContext context) =>
-        new(LocalCloudEnvironment.Options(), new ProcessCommandRunner(), message => context.Error.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        new(LocalCloudEnvironment.Options(), context.Runner, message => context.Error.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
     private static Command Image(CliContext context)
     {
@@ -166,7 +166,7 @@ public static class LocalCloudCommand
         serve.SetAction((_, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             var options = LocalCloudEnvironment.Options();
-            var cloud = new LocalCloud(options, new ProcessCommandRunner());
+            var cloud = new LocalCloud(options, context.Runner);
             await Providers.Local.Api.ApiServer.RunAsync(cloud, token).ConfigureAwait(false);
             return ExitCode.Success;
         }, cancellationToken));

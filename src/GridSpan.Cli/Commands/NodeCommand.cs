@@ -40,7 +40,7 @@ public static class NodeCommand
         reconcile.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             SignalMask.Clear();
-            await using var session = MasterSession.Open(context.Providers, new ProcessCommandRunner(), null);
+            await using var session = MasterSession.Open(context.Providers, context.Runner, null);
             var report = await new ElasticNodes(session.Cluster).ReconcileAsync(token).ConfigureAwait(false);
             context.Out.WriteLine($"reconcile: deleted {report.Deleted.Length}, finished {report.Finished.Length}, reset {report.Reset.Length}");
             return ExitCode.Success;
@@ -57,7 +57,7 @@ public static class NodeCommand
         verb.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             SignalMask.Clear(); // still on the main thread: before the first await
-            await using var session = MasterSession.Open(context.Providers, new ProcessCommandRunner(), null);
+            await using var session = MasterSession.Open(context.Providers, context.Runner, null);
             return await body(new ElasticNodes(session.Cluster), parseResult.GetValue(hostlist)!, token).ConfigureAwait(false);
         }, cancellationToken));
         return verb;

@@ -31,8 +31,8 @@ public static class StatusCommand
         };
         command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
-            await using var cluster = ClusterWorkspace.Open(ClusterStateStore.Default(), parseResult.GetValue(name)!, context.Providers,
-                new ProcessCommandRunner(), new ProcessCommandRunner());
+            await using var cluster = ClusterWorkspace.Open(context.Store, parseResult.GetValue(name)!, context.Providers,
+                context.Runner, context.Runner);
             var status = await ClusterStatusReader.ReadAsync(cluster, token).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {

@@ -26,7 +26,7 @@ public static class TerminateCommand
         command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             var clusterName = parseResult.GetValue(name)!;
-            var store = ClusterStateStore.Default();
+            var store = context.Store;
             var state = store.Load(clusterName);
             ClusterWorkspace? cluster = null;
             try
@@ -35,7 +35,7 @@ public static class TerminateCommand
                 string clusterId;
                 if (state is not null)
                 {
-                    cluster = ClusterWorkspace.Open(store, clusterName, context.Providers, new ProcessCommandRunner(), new ProcessCommandRunner());
+                    cluster = ClusterWorkspace.Open(store, clusterName, context.Providers, context.Runner, context.Runner);
                     providers = cluster.Providers;
                     clusterId = state.ClusterId;
                 }
@@ -87,11 +87,11 @@ public static class TerminateCommand
     {
         foreach (var discovery in context.Providers.All.OfType<IClusterDiscovery>())
         {
-            var all = await discovery.ListAllAsync(new ProcessCommandRunner(), cancellationToken).ConfigureAwait(false);
+            var all = await discovery.ListAllAsync(context.Runner, cancellationToken).ConfigureAwait(false);
             var ids = all.Select(r => r.ClusterId).Where(id => ClusterIds.NameOf(id) == clusterName).Distinct(StringComparer.Ordinal).ToList();
             if (ids.Count == 1)
             {
-                return (ids[0], ImmutableDictionary<string, ISiteProvider>.Empty.Add(((IProviderDefinition)discovery).Name, discovery.ConnectForCleanup(new ProcessCommandRunner())));
+                return (ids[0], ImmutableDictionary<string, ISiteProvider>.Empty.Add(((IProviderDefinition)discovery).Name, discovery.ConnectForCleanup(context.Runner)));
             }
             if (ids.Count > 1)
             {

@@ -20,8 +20,8 @@ namespace GridSpan.Cluster;
 /// </summary>
 public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry registry, ICommandRunner runner)
 {
-    /// <summary>Gets each ssh command line as it starts (for --verbose).</summary>
-    public Action<string>? Trace { get; init; }
+    /// <summary>Runs the ssh commands to the nodes (the CLI's prints each as it starts with --verbose); the creator's runner when null.</summary>
+    public ICommandRunner? TransportRunner { get; init; }
 
     public TimeSpan ConnectWait { get; init; } = TimeSpan.FromMinutes(3);
 
@@ -53,7 +53,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         store.SavePlan(plan);
         store.SaveSpecCopy(spec.Name, configPath);
         store.Save(state);
-        return ClusterWorkspace.Connect(store, spec, plan, secrets, state, registry, runner, new ProcessCommandRunner(Trace));
+        return ClusterWorkspace.Connect(store, spec, plan, secrets, state, registry, runner, TransportRunner ?? runner);
     }
 
     /// <summary>Creates (or finds) every site's resources and records what it learnt in the state.</summary>
