@@ -7,8 +7,14 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Local;
 
 /// <summary>The `local` provider: sites are isolated networks on this machine, nodes are systemd containers.</summary>
-public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDiscovery, IPreflightCheck
+/// <param name="options">Which local cloud: the machine's, unless the environment names another (read once, when the provider is made).</param>
+public sealed class LocalProviderDefinition(LocalCloudOptions options) : IProviderDefinition, IClusterDiscovery, IPreflightCheck
 {
+    public LocalProviderDefinition()
+        : this(LocalCloudEnvironment.Options())
+    {
+    }
+
     public string Name => "local";
 
     public string Description => "an isolated network on this machine; nodes are systemd containers";
@@ -44,7 +50,7 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
     }
 
     public ImmutableArray<(IPNetwork Range, string Meaning)> ReservedRanges =>
-        [(LocalCloudEnvironment.Options().PublicSegment, "the local cloud's public segment")];
+        [(options.PublicSegment, "the local cloud's public segment")];
 
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => LocalFlavors.All.GetValueOrDefault(flavor);
 
@@ -69,12 +75,11 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
     public ISiteProvider Connect(SiteConnection connection) =>
         Api.LocalApiCredentials.Find() is { } credentials
             ? new Api.LocalApiSiteProvider(credentials, connection.Site.Name)
-            : new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), connection.Runner), connection.Site.Name);
+            : new LocalSiteProvider(new Cloud.LocalCloud(options, connection.Runner), connection.Site.Name);
 
     /// <summary>Every tagged resource of the machine's local cloud, from its own state (no site needed).</summary>
     public async Task<ImmutableArray<CloudResource>> ListAllAsync(Common.ICommandRunner runner, CancellationToken cancellationToken)
     {
-        var options = LocalCloudEnvironment.Options();
         if (!File.Exists(Path.Combine(options.StateDirectory, "state.json")))
         {
             return [];
@@ -85,8 +90,8 @@ public sealed class LocalProviderDefinition : IProviderDefinition, IClusterDisco
     }
 
     public ISiteProvider ConnectForCleanup(Common.ICommandRunner runner) =>
-        new LocalSiteProvider(new Cloud.LocalCloud(LocalCloudEnvironment.Options(), runner), Name);
+        new LocalSiteProvider(new Cloud.LocalCloud(options, runner), Name);
 
     public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, CancellationToken cancellationToken) =>
-        new LocalPreflightCheck(LocalCloudEnvironment.Options(), new Common.ProcessCommandRunner()).CheckAsync(plan, Name, cancellationToken);
+        new LocalPreflightCheck(options, new Common.ProcessCommandRunner()).CheckAsync(plan, Name, cancellationToken);
 }
