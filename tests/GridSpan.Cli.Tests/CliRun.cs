@@ -1,7 +1,6 @@
-using System.CommandLine;
 using System.Runtime.CompilerServices;
 using GridSpan.Provision;
-using Spectre.Console;
+using GridSpan.Testing;
 
 namespace GridSpan.Cli.Tests;
 
@@ -10,21 +9,9 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
 {
     public static async Task<CliRun> InvokeAsync(params string[] args)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var context = new CliContext(Console(output), Console(error), new ProviderRegistry(ProviderCatalog.All()));
-        var exitCode = await CommandTree.Build(context).Parse(args)
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
-            .ConfigureAwait(false);
-        return new CliRun(exitCode, output.ToString(), error.ToString());
+        var (exitCode, output, error) = await CliInProcess.RunAsync(new ProviderRegistry(ProviderCatalog.All()), args).ConfigureAwait(false);
+        return new CliRun(exitCode, output, error);
     }
-
-    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-    });
 }
 
 /// <summary>Paths in the source tree, so tests use the real examples and write snapshots back.</summary>

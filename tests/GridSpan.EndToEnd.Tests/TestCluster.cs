@@ -144,18 +144,7 @@ public sealed class TestCluster : IAsyncDisposable
         Environment.SetEnvironmentVariable(MasterBinary.OverrideVariable, binary);
         try
         {
-            using var output = new StringWriter();
-            using var error = new StringWriter();
-            static Spectre.Console.IAnsiConsole Console(TextWriter writer) => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
-            {
-                Out = new Spectre.Console.AnsiConsoleOutput(writer),
-                Ansi = Spectre.Console.AnsiSupport.No,
-                ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
-            });
-            var context = new Cli.CliContext(Console(output), Console(error), Registry);
-            var exitCode = await Cli.CommandTree.Build(context).Parse(args)
-                .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-            return (exitCode, output.ToString(), error.ToString());
+            return await Testing.CliInProcess.RunAsync(Registry, args);
         }
         finally
         {

@@ -126,8 +126,7 @@ public sealed class ClusterProvisioner
         var networkId = await networkTask.ConfigureAwait(false);
         await keyPairTask.ConfigureAwait(false);
         await Task.WhenAll(groupTasks.Values).ConfigureAwait(false);
-        var vpnRole = plan.Nodes.First(n => n.Name == site.VpnNode).Role;
-        if (groupTasks.TryGetValue(vpnRole, out var vpnGroup))
+        if (groupTasks.TryGetValue(plan.FindNode(site.VpnNode)!.Role, out var vpnGroup))
         {
             vpnGroups[site.Name] = await vpnGroup.ConfigureAwait(false);
         }
@@ -189,9 +188,9 @@ public sealed class ClusterProvisioner
         var publicAddress = nodes.Where(n => n.PublicAddress is not null).ToDictionary(n => n.NodeName, n => n.PublicAddress!, StringComparer.Ordinal);
         await Task.WhenAll(plan.Sites.Where(site => vpnGroups.ContainsKey(site.Name)).Select(site =>
         {
-            var role = plan.Nodes.First(n => n.Name == site.VpnNode).Role;
             var peers = plan.Overlay.Members.Where(m => m.Node != site.VpnNode).Select(m => publicAddress[m.Node]);
-            return providers[site.Name].SetSecurityGroupRulesAsync(vpnGroups[site.Name], [.. plan.Firewall.For(role), .. plan.Firewall.VpnPeerRules(peers)],
+            return providers[site.Name].SetSecurityGroupRulesAsync(vpnGroups[site.Name],
+                [.. plan.Firewall.For(plan.FindNode(site.VpnNode)!.Role), .. plan.Firewall.VpnPeerRules(peers)],
                 cancellationToken);
         })).ConfigureAwait(false);
     }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using GridSpan.Cli;
 using GridSpan.Provision;
-using Spectre.Console;
+using GridSpan.Testing;
 
 namespace GridSpan.Hostile.Tests.Running;
 
@@ -21,7 +21,8 @@ internal static class InProcessCli
         int exitCode;
         try
         {
-            var context = new CliContext(Console(output), Console(error), new ProviderRegistry(ProviderCatalog.All()));
+            // Not CliInProcess.RunAsync: what the CLI printed before an exception escaped must be kept.
+            var context = new CliContext(CliInProcess.Console(output), CliInProcess.Console(error), new ProviderRegistry(ProviderCatalog.All()));
             exitCode = await CommandTree.Build(context).Parse(args)
                 .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
                 .ConfigureAwait(false);
@@ -35,11 +36,4 @@ internal static class InProcessCli
         }
         return new CliOutcome(exitCode, output.ToString(), error.ToString(), clock.Elapsed, null, null, false);
     }
-
-    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
-    {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.NoColors,
-    });
 }
