@@ -113,16 +113,32 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
         }
         foreach (var socket in Directory.EnumerateFiles(Options.ControlDirectory))
         {
-            var request = new CommandRequest("ssh", ["-F", ConfigFile, "-o", "ControlPath=" + socket.Replace("%", "%%", StringComparison.Ordinal), "-O", "exit", "gridspan-control"])
-            {
-                Timeout = TimeSpan.FromSeconds(10),
-            };
-            var result = await Runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            // `-O exit` returns before the master process has gone: wait for it, so closed means no ssh process left.
+            var master = MasterProcessId((await ControlAsync(socket, "check", cancellationToken).ConfigureAwait(false)).StandardError);
+            var result = await ControlAsync(socket, "exit", cancellationToken).ConfigureAwait(false);
             if (!result.Succeeded && File.Exists(socket))
             {
                 File.Delete(socket); // a socket whose master is gone
             }
+            if (master is { } pid)
+            {
+                await Wait.UntilAsync(_ => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromMilliseconds(20),
+                    TimeSpan.FromSeconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
+
+    private Task<CommandResult> ControlAsync(string socket, string command, CancellationToken cancellationToken) =>
+        Runner.RunAsync(new CommandRequest("ssh", ["-F", ConfigFile, "-o", "ControlPath=" + socket.Replace("%", "%%", StringComparison.Ordinal), "-O", command, "gridspan-control"])
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        }, cancellationToken);
+
+    /// <summary>The pid in `ssh -O check`'s answer, "Master running (pid=1234)"; null when no master answers.</summary>
+    private static int? MasterProcessId(string checkAnswer)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(checkAnswer, @"\(pid=(\d{1,9})\)");
+        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     public async ValueTask DisposeAsync() => await CloseAsync(CancellationToken.None).ConfigureAwait(false);
