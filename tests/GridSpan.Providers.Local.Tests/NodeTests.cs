@@ -41,12 +41,12 @@ public sealed class NodeTests
             done
             systemctl is-active --quiet ssh
             """);
-        // One MPI: plain mpicc finds its headers, and mpirun is the same MPI's (MPICH's Hydra).
+        // One MPI: plain mpicc finds its headers, and mpirun is the same MPI's (Open MPI's).
         await sites.RunCheckedAsync(node, """
             set -e
             printf '#include <mpi.h>\nint main(int c, char **v) { MPI_Init(&c, &v); return MPI_Finalize(); }\n' > /tmp/mpi-test.c
             mpicc -o /tmp/mpi-test /tmp/mpi-test.c
-            mpirun --version | grep -q HYDRA
+            mpirun --version | grep -q 'Open MPI'
             """);
         // Gateways change their own network: CAP_NET_ADMIN, forwarding, a TUN device for wireguard-go.
         await sites.RunCheckedAsync(node, "sysctl -q -w net.ipv4.ip_forward=1 && wireguard-go wgtest && ip link set wgtest up && ip link del wgtest");

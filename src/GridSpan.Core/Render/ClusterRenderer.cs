@@ -140,10 +140,11 @@ public sealed class ClusterRenderer
         {
             files.Add(BundleFile.Secret(NodePaths.MungeKey, _secrets.Munge.Value, "munge", "munge", 0b100_000_000));
             files.Add(BundleFile.Public(NodePaths.SlurmConf, SlurmConf(options)));
-            packages.AddRange(["munge", "slurm-client", "mpich", "libmpich-dev"]);
-            // One MPI: an OpenMPI that came with the image would own Debian's mpicc and mpirun alternatives.
-            commands.Add("update-alternatives --quiet --set mpi /usr/bin/mpicc.mpich");
-            commands.Add("update-alternatives --quiet --set mpirun /usr/bin/mpirun.mpich");
+            packages.AddRange(["munge", "slurm-client", "openmpi-bin", "libopenmpi-dev", "gcc", "g++", "gfortran"]);
+            // One MPI: an MPICH that came with the image must not own Debian's mpicc and mpirun alternatives
+            // (Open MPI's wrappers name their own include directory).
+            commands.Add("update-alternatives --quiet --set mpi /usr/bin/mpicc.openmpi");
+            commands.Add("update-alternatives --quiet --set mpirun /usr/bin/mpirun.openmpi");
             services.Add(new BundleService("munge.service", [NodePaths.MungeKey]));
             if (options.Runtime == NodeRuntime.VirtualMachine)
             {

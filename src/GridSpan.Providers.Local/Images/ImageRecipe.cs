@@ -22,10 +22,11 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "dnsmasq", "wireguard-tools", "wireguard-go", "nftables", "strongswan", "libcharon-extra-plugins",
         // shared storage: nfs-ganesha serves, sshfs mounts (no kernel NFS client here)
         "nfs-ganesha", "nfs-ganesha-vfs", "rpcbind", "libnfs-utils", "sshfs", "fuse3",
-        // One MPI, MPICH: its PMI client works with `srun --mpi=pmi2`. No OpenMPI package: openmpi-bin alone would
-        // take Debian's mpicc/mpirun alternatives (priority 50 over MPICH's 40) without its headers. automake is named
+        // One MPI, Open MPI: `srun --mpi=pmix` and `mpirun` inside an allocation; its TCP transport ends jobs across
+        // sites cleanly (Debian 12's MPICH over UCX can hang in MPI_Finalize: docs/create.md, "MPI"). Its wrappers call
+        // gcc, g++ and gfortran by those names, which libopenmpi-dev does not pull in. automake is named
         // because debootstrap does not resolve the virtual package automake-1.16 that libltdl-dev needs. And measuring.
-        "mpich", "libmpich-dev", "automake", "iperf3",
+        "openmpi-bin", "libopenmpi-dev", "gcc", "g++", "gfortran", "automake", "iperf3",
     ], RecipeVersion: 4);
 
     /// <summary>Every image the local cloud offers, by name.</summary>
