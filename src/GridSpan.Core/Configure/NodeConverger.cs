@@ -69,7 +69,8 @@ public sealed class NodeConverger
         var result = await run.ScriptAsync(NodeScripts.Inspect(run.Bundle, _options)).ConfigureAwait(false);
         if (!result.Succeeded && !result.StandardOutput.Contains("END", StringComparison.Ordinal))
         {
-            throw run.Error($"could not read the node's state: {result.StandardError.Trim()}", "check that the node runs a Debian-based system with coreutils");
+            throw run.Error($"could not read the node's state (exit code {result.ExitCode}): {LastLines(result.StandardError + result.StandardOutput, 6)}",
+                "check that the node runs a Debian-based system with coreutils");
         }
         return NodeState.Parse(run.Bundle, result.StandardOutput);
     }
