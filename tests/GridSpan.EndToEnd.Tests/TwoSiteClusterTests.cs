@@ -33,7 +33,7 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         await using var cluster = Cluster.Open();
         var cloud = await Cluster.Cloud.Store.ReadAsync(CancellationToken.None);
         string Tunnel(string site, Plan.NodeRole role) => string.Join(", ", cloud.SecurityGroups
-            .Single(g => g.Name == Provision.ClusterProvisioner.SecurityGroupName(Cluster.Plan, site, role)).Rules
+            .Single(g => g.Name == Provision.ResourceNames.SecurityGroup(Cluster.Plan, site, role)).Rules
             .Where(r => r.Protocol == "udp").Select(r => $"udp {r.PortMin} from {r.Source}"));
 
         Assert.Equal($"udp 51820 from {cluster.State.Nodes[Gateway].PublicAddress}/32", Tunnel("alpha", Plan.NodeRole.Master));

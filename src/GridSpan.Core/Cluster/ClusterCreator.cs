@@ -97,8 +97,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         await ProbeAsync(cluster, targets, waves, progress, cancellationToken).ConfigureAwait(false);
         var probes = cluster.State.Nodes.Where(n => n.Value.Probe is not null).ToDictionary(n => n.Key, n => n.Value.Probe!, StringComparer.Ordinal);
         var renderer = new ClusterRenderer(plan, cluster.Secrets, cluster.Facts(), node => OptionsFor(plan, node, probes));
-        var converger = new NodeConverger(new ConvergeOptions { HealthChecks = [new MungeHealthCheck()] });
-        var configurator = new ClusterConfigurator(cluster.Transport, converger) { ConnectWait = ConnectWait };
+        var configurator = NodeLifecycle.Configurator(cluster.Transport, ConnectWait);
         var bundles = waves.SelectMany(w => w).ToDictionary(n => n.Name, n => renderer.Render(n.Name).Bundle, StringComparer.Ordinal);
         if (bundles.TryGetValue(plan.Master, out var masterBundle))
         {

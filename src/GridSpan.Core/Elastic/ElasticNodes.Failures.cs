@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using GridSpan.Common;
 using GridSpan.Plan;
+using GridSpan.Provision;
 
 namespace GridSpan.Elastic;
 
@@ -9,10 +11,10 @@ public sealed partial class ElasticNodes
     private async Task ReportFailureAsync(NodePlan node, GridSpanException failure, CancellationToken cancellationToken)
     {
         cluster.Log.Write("resume", node.Name, $"failed: {failure.Message}" + (failure.Fix is null ? "" : $" (fix: {failure.Fix})"));
-        List<string> deleted;
+        ImmutableArray<CloudResource> deleted;
         try
         {
-            deleted = await DeleteServerAsync(node, cancellationToken).ConfigureAwait(false);
+            deleted = await Lifecycle.RemoveAsync(node, cancellationToken).ConfigureAwait(false);
         }
         catch (GridSpanException cleanup)
         {

@@ -30,20 +30,17 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _siteLocks = new(StringComparer.Ordinal);
 
+    /// <summary>Makes and unmakes each node: the same lifecycle whichever hook acts.</summary>
+    private NodeLifecycle Lifecycle => field ??= new NodeLifecycle(cluster.Plan, cluster.Secrets, cluster.Context, cluster.Providers, cluster.Connector)
+    {
+        Placement = PlacementAsync,
+        Log = (node, message) => cluster.Log.Write("resume", node.Name, message),
+        Steps = new ConvergeStepLog(cluster.Log),
+    };
+
     public TimeSpan LockWait { get; init; } = TimeSpan.FromMinutes(5);
 
-    public TimeSpan ActiveTimeout { get; init; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan ConnectWait { get; init; } = TimeSpan.FromMinutes(2);
-
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    public TimeProvider Time { get; init; } = TimeProvider.System;
-
     public int MaxParallelism { get; init; } = 32;
-
-    /// <summary>How long a new node's converge is tried again after transient failures before the resume fails.</summary>
-    public TimeSpan ConvergeRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The on-demand nodes of a hostlist; anything else is an error naming what may be given.</summary>
     public ImmutableArray<NodePlan> OnDemandNodes(string hostlist)
@@ -76,7 +73,7 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
             using var held = await NodeLock.AcquireAsync(cluster.LockDirectory, node.Name, "resume", LockWait, token).ConfigureAwait(false);
             try
             {
-                var changed = await BringUpAsync(node, token).ConfigureAwait(false);
+                var changed = await Lifecycle.EnsureAsync(node, token).ConfigureAwait(false);
                 cluster.Log.Write("resume", node.Name, $"ready in {clock.Elapsed.TotalSeconds:0.0} s ({(changed ? "configured" : "already configured")})");
             }
             catch (GridSpanException failure)
@@ -88,15 +85,15 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
         return [.. failed.Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Deletes the nodes' servers and ports (Slurm powered them down).</summary>
+    /// <summary>Removes the nodes' servers and ports (Slurm powered them down).</summary>
     public async Task SuspendAsync(IReadOnlyList<NodePlan> nodes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         await System.Threading.Tasks.Parallel.ForEachAsync(nodes, Options(cancellationToken), async (node, token) =>
         {
             using var held = await NodeLock.AcquireAsync(cluster.LockDirectory, node.Name, "suspend", LockWait, token).ConfigureAwait(false);
-            var deleted = await DeleteServerAsync(node, token).ConfigureAwait(false);
-            cluster.Log.Write("suspend", node.Name, deleted.Count == 0 ? "no server to delete" : "deleted " + string.Join(", ", deleted));
+            var deleted = await Lifecycle.RemoveAsync(node, token).ConfigureAwait(false);
+            cluster.Log.Write("suspend", node.Name, deleted.IsEmpty ? "no server to delete" : "deleted " + Listed(deleted));
         }).ConfigureAwait(false);
     }
 
@@ -112,7 +109,7 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
         await System.Threading.Tasks.Parallel.ForEachAsync(nodes, Options(cancellationToken), async (node, token) =>
         {
             using var held = await NodeLock.AcquireAsync(cluster.LockDirectory, node.Name, "fail", LockWait, token).ConfigureAwait(false);
-            var deleted = await DeleteServerAsync(node, token).ConfigureAwait(false);
+            var deleted = await Lifecycle.RemoveAsync(node, token).ConfigureAwait(false);
             var reason = states.GetValueOrDefault(node.Name)?.Reason;
             if (reason is not null && reason.StartsWith(ReasonPrefix, StringComparison.Ordinal))
             {
@@ -147,7 +144,7 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
         var reset = new ConcurrentBag<string>();
         await System.Threading.Tasks.Parallel.ForEachAsync(onDemand.Values, Options(cancellationToken), async (node, token) =>
         {
-            var mine = resources.Where(r => r.Name == node.Name && r.Kind is ResourceKind.Server or ResourceKind.Port).ToList();
+            var mine = resources.Where(r => r.Name == node.Name && NodeResources.Kinds.Contains(r.Kind)).ToList();
             if (!states.TryGetValue(node.Name, out var slurm))
             {
                 return;
@@ -162,7 +159,7 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
             {
                 // Powered down, or set down (a failed resume): no server may stay. No hook holds the node, so a
                 // suspend that was killed is finished here too.
-                var gone = await DeleteServerAsync(node, token).ConfigureAwait(false);
+                var gone = await Lifecycle.RemoveAsync(node, token).ConfigureAwait(false);
                 deleted.Add(node.Name);
                 cluster.Log.Write("reconcile", node.Name, $"Slurm has it {(slurm.Down ? "down" : "powered down")}: deleted {Listed(gone)}");
             }
@@ -171,7 +168,7 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
                 // Slurm waits for it and no hook holds it: the resume died. Finish it (idempotent).
                 try
                 {
-                    await BringUpAsync(node, token).ConfigureAwait(false);
+                    await Lifecycle.EnsureAsync(node, token).ConfigureAwait(false);
                     finished.Add(node.Name);
                     cluster.Log.Write("reconcile", node.Name, "finished a resume whose hook had stopped");
                 }
@@ -194,7 +191,9 @@ public sealed partial class ElasticNodes(ElasticCluster cluster)
     /// <summary>Reasons GridSpan sets start with this, so `fail` and admins tell them from Slurm's own.</summary>
     public const string ReasonPrefix = "gridspan:";
 
-    private static string Listed(List<string> deleted) => deleted.Count == 0 ? "nothing" : string.Join(", ", deleted);
+    /// <summary>"server server-7, port port-3", or "nothing".</summary>
+    private static string Listed(ImmutableArray<CloudResource> deleted) =>
+        deleted.IsEmpty ? "nothing" : string.Join(", ", deleted.Select(r => $"{r.Kind.ToString().ToLowerInvariant()} {r.Id}"));
 
     private ParallelOptions Options(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = MaxParallelism, CancellationToken = cancellationToken };

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Net;
-using GridSpan.Common;
 using GridSpan.Plan;
 
 namespace GridSpan.Provision;
@@ -11,9 +9,10 @@ namespace GridSpan.Provision;
 /// site at once: the site's network (subnet and MTU of the plan), a security group per role with
 /// the plan's rules, the cluster's key pair, a port per static node at its planned address (with
 /// allowed address pairs for the master and gateways, which forward other sites' traffic), the
-/// servers with their user data, and floating addresses for the master and gateways. Idempotent:
-/// resources are looked up by the cluster's tag and their name first and reused, so a run stopped
-/// half-way (failure, Ctrl-C) continues where it stopped. On-demand nodes are not created here.
+/// servers with their user data, and floating addresses for the master and gateways (each node's
+/// through <see cref="NodeResources"/>, as the master's hooks make theirs). Idempotent: resources are
+/// looked up by the cluster's tag and their name first and reused, so a run stopped half-way
+/// (failure, Ctrl-C) continues where it stopped. On-demand nodes are not created here.
 /// </summary>
 public sealed class ClusterProvisioner
 {
@@ -23,12 +22,6 @@ public sealed class ClusterProvisioner
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
-
-    /// <summary>Name of the security group of a role in a site.</summary>
-    public static string SecurityGroupName(ClusterPlan plan, string site, NodeRole role) =>
-        $"{plan.Name}-{site}-{role.ToString().ToLowerInvariant()}";
-
-    public static string NetworkName(ClusterPlan plan, string site) => $"{plan.Name}-{site}";
 
     /// <param name="providers">A connected provider per site name.</param>
     /// <param name="userData">The first-boot user data of each node.</param>
@@ -44,18 +37,14 @@ public sealed class ClusterProvisioner
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(providers);
-        var created = 0;
+        var counted = new CountingProgress(progress);
         var nodes = new ConcurrentBag<ProvisionedNode>();
         var vpnGroups = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        await Task.WhenAll(plan.Sites.Select(async site =>
-        {
-            var count = await ProvisionSiteAsync(plan, site, clusterId, providers[site.Name], userData, publicKey, nodes, vpnGroups, progress, cancellationToken)
-                .ConfigureAwait(false);
-            Interlocked.Add(ref created, count);
-        })).ConfigureAwait(false);
+        await Task.WhenAll(plan.Sites.Select(site =>
+            ProvisionSiteAsync(plan, site, clusterId, providers[site.Name], userData, publicKey, nodes, vpnGroups, counted, cancellationToken))).ConfigureAwait(false);
         await OpenTunnelPortsToPeersAsync(plan, providers, vpnGroups, [.. nodes], cancellationToken).ConfigureAwait(false);
         var order = plan.Nodes.Select((n, i) => (n.Name, i)).ToDictionary(e => e.Name, e => e.i, StringComparer.Ordinal);
-        return new ProvisionResult([.. nodes.OrderBy(n => order[n.NodeName])], created);
+        return new ProvisionResult([.. nodes.OrderBy(n => order[n.NodeName])], counted.Created);
     }
 
     /// <summary>
@@ -73,15 +62,14 @@ public sealed class ClusterProvisioner
     {
         ArgumentNullException.ThrowIfNull(plan);
         var planned = plan.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-        var nodeKinds = new[] { ResourceKind.FloatingIp, ResourceKind.Server, ResourceKind.Port };
         var unplanned = (await ClusterTerminator.ListAsync(clusterId, providers, cancellationToken).ConfigureAwait(false))
-            .Where(f => nodeKinds.Contains(f.Resource.Kind) && !planned.Contains(f.Resource.Name))
+            .Where(f => NodeResources.Kinds.Contains(f.Resource.Kind) && !planned.Contains(f.Resource.Name))
             .ToList();
-        await ClusterTerminator.DeleteAsync(unplanned, providers, progress, cancellationToken).ConfigureAwait(false);
+        await ClusterTerminator.RemoveNodesAsync(clusterId, unplanned, providers, progress, cancellationToken).ConfigureAwait(false);
         return [.. unplanned.Select(f => f.Resource.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    private async Task<int> ProvisionSiteAsync(
+    private async Task ProvisionSiteAsync(
         ClusterPlan plan,
         SitePlan site,
         string clusterId,
@@ -90,35 +78,33 @@ public sealed class ClusterProvisioner
         string publicKey,
         ConcurrentBag<ProvisionedNode> result,
         ConcurrentDictionary<string, string> vpnGroups,
-        IProgress<ProvisionEvent>? progress,
+        IProgress<ProvisionEvent> progress,
         CancellationToken cancellationToken)
     {
         var existing = await provider.ListAsync(clusterId, cancellationToken).ConfigureAwait(false);
-        var created = 0;
-        string? Find(ResourceKind kind, string name) => existing.FirstOrDefault(r => r.Kind == kind && r.Name == name)?.Id;
         async Task<string> EnsureAsync(ResourceKind kind, string name, Func<Task<string>> create)
         {
-            if (Find(kind, name) is { } id)
+            if (existing.FirstOrDefault(r => r.Kind == kind && r.Name == name) is { } found)
             {
-                progress?.Report(new ProvisionEvent(site.Name, kind, name, ProvisionAction.Found));
-                return id;
+                progress.Report(new ProvisionEvent(site.Name, kind, name, ProvisionAction.Found) { Id = found.Id });
+                return found.Id;
             }
-            id = await create().ConfigureAwait(false);
-            Interlocked.Increment(ref created);
-            progress?.Report(new ProvisionEvent(site.Name, kind, name, ProvisionAction.Created));
+            var id = await create().ConfigureAwait(false);
+            progress.Report(new ProvisionEvent(site.Name, kind, name, ProvisionAction.Created) { Id = id });
             return id;
         }
 
         var nodes = plan.Nodes.Where(n => n.Site == site.Name && !n.OnDemand).ToList();
-        var networkTask = EnsureAsync(ResourceKind.Network, NetworkName(plan, site.Name), async () =>
-            (await provider.CreateNetworkAsync(new NetworkRequest(NetworkName(plan, site.Name), clusterId, site.Subnet, site.Mtu), cancellationToken)
+        var networkName = ResourceNames.Network(plan, site.Name);
+        var networkTask = EnsureAsync(ResourceKind.Network, networkName, async () =>
+            (await provider.CreateNetworkAsync(new NetworkRequest(networkName, clusterId, site.Subnet, site.Mtu), cancellationToken)
                 .ConfigureAwait(false)).Id);
-        var keyPairName = NodeServers.KeyPairName(clusterId, site.Name);
+        var keyPairName = ResourceNames.KeyPair(clusterId, site.Name);
         var keyPairTask = EnsureAsync(ResourceKind.KeyPair, keyPairName, async () =>
             (await provider.CreateKeyPairAsync(new KeyPairRequest(keyPairName, clusterId, publicKey), cancellationToken).ConfigureAwait(false)).Id);
         var groupTasks = nodes.Select(n => n.Role).Distinct().ToDictionary(role => role, role =>
         {
-            var name = SecurityGroupName(plan, site.Name, role);
+            var name = ResourceNames.SecurityGroup(plan, site.Name, role);
             return EnsureAsync(ResourceKind.SecurityGroup, name, async () =>
                 (await provider.CreateSecurityGroupAsync(new SecurityGroupRequest(name, clusterId, plan.Firewall.For(role)), cancellationToken)
                     .ConfigureAwait(false)).Id);
@@ -131,46 +117,30 @@ public sealed class ClusterProvisioner
             vpnGroups[site.Name] = await vpnGroup.ConfigureAwait(false);
         }
 
+        var resources = new NodeResources(provider, site.Name, clusterId) { ActiveTimeout = ActiveTimeout, PollInterval = PollInterval, Time = Time };
         await Task.WhenAll(nodes.Select(async node =>
         {
-            var vpn = plan.Overlay.Members.FirstOrDefault(m => m.Node == node.Name);
-            var allowed = vpn?.AllowedAddressPairs ?? [];
-            var portId = await EnsureAsync(ResourceKind.Port, node.Name, async () =>
-                (await provider.CreatePortAsync(new PortRequest(node.Name, clusterId, networkId, node.Address,
-                    [await groupTasks[node.Role].ConfigureAwait(false)], allowed), cancellationToken).ConfigureAwait(false)).Id).ConfigureAwait(false);
-            var serverExisted = Find(ResourceKind.Server, node.Name) is not null;
-            var serverId = await EnsureAsync(ResourceKind.Server, node.Name, async () =>
-                (await provider.CreateServerAsync(NodeServers.Request(clusterId, node, portId, userData(node)), cancellationToken)
-                    .ConfigureAwait(false)).Id).ConfigureAwait(false);
-            IPAddress? floating = null;
-            if (node.Role is NodeRole.Master or NodeRole.Gateway)
-            {
-                if (Find(ResourceKind.FloatingIp, node.Name) is null)
-                {
-                    floating = (await provider.CreateFloatingIpAsync(new FloatingIpRequest(node.Name, clusterId, portId), cancellationToken).ConfigureAwait(false)).Address;
-                    Interlocked.Increment(ref created);
-                    progress?.Report(new ProvisionEvent(site.Name, ResourceKind.FloatingIp, node.Name, ProvisionAction.Created));
-                }
-                else
-                {
-                    progress?.Report(new ProvisionEvent(site.Name, ResourceKind.FloatingIp, node.Name, ProvisionAction.Found));
-                }
-            }
-            var server = await NodeServers.WaitActiveAsync(provider, node, serverId, ActiveTimeout, PollInterval, "run `gridspan create` again", Time, cancellationToken).ConfigureAwait(false);
-            if (!serverExisted)
-            {
-                progress?.Report(new ProvisionEvent(site.Name, ResourceKind.Server, node.Name, ProvisionAction.Active));
-            }
-            var isVpnEndpoint = node.Role == NodeRole.Master || node.Role == NodeRole.Gateway;
-            floating ??= isVpnEndpoint ? server.Addresses.FirstOrDefault(a => !a.Equals(node.Address)) : null;
-            if (isVpnEndpoint && floating is null)
-            {
-                throw GridSpanException.Provider(site.Name, $"server {node.Name} has no public address after its floating address was assigned",
-                    "run `gridspan create` again; if it persists, check the site's floating address pool");
-            }
-            result.Add(new ProvisionedNode(node.Name, site.Name, serverId, node.Address, floating, server.HostKeys));
+            var request = NodeRequest.For(plan, node, userData(node),
+                async _ => new NodePlacement(networkId, await groupTasks[node.Role].ConfigureAwait(false)));
+            result.Add(await resources.EnsureAsync(request, existing, progress, cancellationToken).ConfigureAwait(false));
         })).ConfigureAwait(false);
-        return created;
+    }
+
+    /// <summary>Counts the resources created while passing every event on.</summary>
+    private sealed class CountingProgress(IProgress<ProvisionEvent>? inner) : IProgress<ProvisionEvent>
+    {
+        private int _created;
+
+        public int Created => Volatile.Read(ref _created);
+
+        public void Report(ProvisionEvent value)
+        {
+            if (value.Action == ProvisionAction.Created)
+            {
+                Interlocked.Increment(ref _created);
+            }
+            inner?.Report(value);
+        }
     }
 
     /// <summary>

@@ -5,10 +5,11 @@ using GridSpan.Config;
 namespace GridSpan.Provision;
 
 /// <summary>
-/// Deletes every resource tagged with a cluster's id in every site, kind by kind in dependency
-/// order (<see cref="ResourceKind"/>: floating addresses, servers, ports, ..., key pairs), all of a
-/// kind at once, then lists again to prove nothing is left, and revokes the credentials issued to the
-/// cluster's master. Works from the clouds alone, so it also removes what a failed or interrupted
+/// Deletes every resource tagged with a cluster's id in every site: first every node's (each through
+/// <see cref="NodeResources.RemoveAsync"/>, all nodes at once), then the sites' own kind by kind in
+/// dependency order (<see cref="ResourceKind"/>: routers, subnets, networks, security groups, key
+/// pairs), all of a kind at once; then lists again to prove nothing is left, and revokes the
+/// credentials issued to the cluster's master. Works from the clouds alone, so it also removes what a failed or interrupted
 /// create left behind.
 /// </summary>
 public sealed class ClusterTerminator
@@ -43,13 +44,33 @@ public sealed class ClusterTerminator
                     string.Join(", ", found.Select(f => $"{f.Resource.Kind} {f.Resource.Name} ({f.Resource.Id}) in site '{f.Site}'")),
                     "run `gridspan terminate` again; if they stay, delete them in the cloud's own console");
             }
-            await DeleteAsync(found, providers, progress, cancellationToken).ConfigureAwait(false);
+            var nodes = found.Where(f => NodeResources.Kinds.Contains(f.Resource.Kind)).ToList();
+            await RemoveNodesAsync(clusterId, nodes, providers, progress, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(found.Except(nodes).ToList(), providers, progress, cancellationToken).ConfigureAwait(false);
             deleted.AddRange(found);
         }
     }
 
+    /// <summary>
+    /// Removes the nodes that own <paramref name="resources"/> (listed before: their floating addresses,
+    /// servers and ports), every node at once, each through <see cref="NodeResources.RemoveAsync"/>.
+    /// </summary>
+    public static async Task RemoveNodesAsync(
+        string clusterId,
+        IReadOnlyCollection<(string Site, CloudResource Resource)> resources,
+        IReadOnlyDictionary<string, ISiteProvider> providers,
+        IProgress<ProvisionEvent>? progress,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        ArgumentNullException.ThrowIfNull(providers);
+        await Task.WhenAll(resources.GroupBy(f => (f.Site, f.Resource.Name)).Select(node =>
+            new NodeResources(providers[node.Key.Site], node.Key.Site, clusterId)
+                .RemoveAsync(node.Key.Name, [.. node.Select(f => f.Resource)], progress, cancellationToken))).ConfigureAwait(false);
+    }
+
     /// <summary>Deletes resources kind by kind in dependency order (<see cref="ResourceKind"/>), all of a kind at once.</summary>
-    public static async Task DeleteAsync(
+    private static async Task DeleteAsync(
         IReadOnlyCollection<(string Site, CloudResource Resource)> resources,
         IReadOnlyDictionary<string, ISiteProvider> providers,
         IProgress<ProvisionEvent>? progress,

@@ -11,5 +11,12 @@ public enum ProvisionAction
     Deleted,
 }
 
-/// <summary>One resource of one site created, found or deleted, for progress output.</summary>
-public sealed record ProvisionEvent(string Site, ResourceKind Kind, string Name, ProvisionAction Action);
+/// <summary>One resource of one site created, found or deleted, for progress output and the master's log.</summary>
+public sealed record ProvisionEvent(string Site, ResourceKind Kind, string Name, ProvisionAction Action)
+{
+    /// <summary>The resource's id in its cloud, when known.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>Why it happened, when that is not obvious (a server deleted because it failed: the cloud's reason).</summary>
+    public string? Detail { get; init; }
+}

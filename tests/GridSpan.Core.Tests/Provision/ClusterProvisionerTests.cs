@@ -161,8 +161,13 @@ public sealed class ClusterProvisionerTests
         Assert.Equal(20, deleted.Length);
         Assert.Empty(await berlin.ListAsync("demo-abc123", None));
         Assert.Empty(await hamburg.ListAsync("demo-abc123", None));
-        var kinds = berlin.Calls.Select(c => Enum.Parse<ResourceKind>(c.Split(' ')[1])).ToList();
-        Assert.Equal(kinds.Order().ToList(), kinds);
+        // Each node's floating address, server and port in that order, every node before the site's own resources, and those in dependency order.
+        var calls = berlin.Calls.Select(c => (Kind: Enum.Parse<ResourceKind>(c.Split(' ')[1]), Name: c.Split(' ')[2])).ToList();
+        var nodeCalls = calls.TakeWhile(c => NodeResources.Kinds.Contains(c.Kind)).ToList();
+        Assert.All(nodeCalls.GroupBy(c => c.Name), node => Assert.Equal(node.Select(c => c.Kind).Order(), node.Select(c => c.Kind)));
+        var siteKinds = calls.Skip(nodeCalls.Count).Select(c => c.Kind).ToList();
+        Assert.DoesNotContain(siteKinds, NodeResources.Kinds.Contains);
+        Assert.Equal(siteKinds.Order(), siteKinds);
         Assert.Single(await berlin.ListAsync("other-cluster", None)); // another cluster's resources stay
     }
 

@@ -9,7 +9,7 @@ namespace GridSpan.Core.Tests.Provision;
 
 /// <summary>
 /// An in-memory cloud: records every request, lists by tag, refuses deleting what others still use
-/// (a port of a server, a network with ports), and can be told to fail the n-th server.
+/// (a port of a server, a network with ports), and can be told to fail a server or refuse making one.
 /// </summary>
 internal sealed class FakeSiteProvider : ISiteProvider
 {
@@ -19,8 +19,13 @@ internal sealed class FakeSiteProvider : ISiteProvider
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    /// <summary>Servers created with this name fail (as a cloud whose image is missing).</summary>
+    /// <summary>Servers created with this name fail (as a cloud whose image is missing); servers made before it was set do not.</summary>
     public string? FailingServer { get; set; }
+
+    /// <summary>Creating a server is refused (as a cloud whose quota is used up).</summary>
+    public bool RefuseServers { get; set; }
+
+    private readonly ConcurrentDictionary<string, bool> _failed = new();
 
     /// <summary>Polls a server stays building before it is active.</summary>
     public int BuildingPolls { get; set; } = 1;
@@ -63,7 +68,15 @@ internal sealed class FakeSiteProvider : ISiteProvider
 
     public Task<ServerInfo> CreateServerAsync(ServerRequest request, CancellationToken cancellationToken)
     {
+        if (RefuseServers)
+        {
+            throw GridSpanException.Provider("fake", $"cannot create server {request.Name}: quota exceeded");
+        }
         var id = Add(ResourceKind.Server, request.Name, request.ClusterId, request);
+        if (request.Name == FailingServer)
+        {
+            _failed[id] = true;
+        }
         return Task.FromResult(new ServerInfo(id, request.Name, ServerStatus.Building, [], [], null));
     }
 
@@ -78,7 +91,7 @@ internal sealed class FakeSiteProvider : ISiteProvider
         var floating = Resources.Values.Where(r => r.Resource.Kind == ResourceKind.FloatingIp && ((FloatingIpRequest)r.Request).PortId == request.PortId)
             .Select(r => IPAddress.Parse("198.18.0." + (100 + int.Parse(r.Resource.Id.Split('-')[1], System.Globalization.CultureInfo.InvariantCulture))));
         var polls = _polls.AddOrUpdate(serverId, 1, (_, n) => n + 1);
-        var status = request.Name == FailingServer ? ServerStatus.Error : polls > BuildingPolls ? ServerStatus.Active : ServerStatus.Building;
+        var status = _failed.ContainsKey(serverId) ? ServerStatus.Error : polls > BuildingPolls ? ServerStatus.Active : ServerStatus.Building;
         return Task.FromResult<ServerInfo?>(new ServerInfo(serverId, request.Name, status, [port.FixedAddress!, .. floating],
             [$"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl {request.Name}"],
             status == ServerStatus.Error ? "image debian-12 not found" : null));
