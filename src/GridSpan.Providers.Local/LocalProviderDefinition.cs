@@ -92,6 +92,6 @@ public sealed class LocalProviderDefinition(LocalCloudOptions options) : IProvid
     public ISiteProvider ConnectForCleanup(Common.ICommandRunner runner) =>
         new LocalSiteProvider(new Cloud.LocalCloud(options, runner), Name);
 
-    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, CancellationToken cancellationToken) =>
-        new LocalPreflightCheck(options, new Common.ProcessCommandRunner()).CheckAsync(plan, Name, cancellationToken);
+    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, Common.ICommandRunner runner, CancellationToken cancellationToken) =>
+        new LocalPreflightCheck(options, runner).CheckAsync(plan, Name, cancellationToken);
 }

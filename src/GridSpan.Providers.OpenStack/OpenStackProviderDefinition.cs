@@ -133,7 +133,8 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition, IPrefligh
         return OpenStackSiteProvider.Connect(connection, _locator, _issued);
     }
 
-    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, CancellationToken cancellationToken)
+    /// <remarks>OpenStack is asked over its APIs: nothing runs on this machine.</remarks>
+    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, Common.ICommandRunner runner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new Check.OpenStackCheck(_locator).CheckSitesAsync([.. spec.Sites.Where(s => s.Provider == Name)], cancellationToken);

@@ -40,7 +40,7 @@ public static class CheckCommand
         {
             if (context.Providers.Find(provider) is IPreflightCheck check)
             {
-                checks.Add(check.CheckAsync(spec, plan, cancellationToken));
+                checks.Add(check.CheckAsync(spec, plan, context.Runner, cancellationToken));
                 continue;
             }
             foreach (var site in spec.Sites.Where(s => s.Provider == provider))

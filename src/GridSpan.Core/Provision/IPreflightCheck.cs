@@ -10,8 +10,11 @@ namespace GridSpan.Provision;
 /// </summary>
 public interface IPreflightCheck
 {
-    /// <summary>Every finding for this provider's sites of the cluster (those whose `provider:` is its name), problems and confirmations alike.</summary>
-    Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, ClusterPlan plan, CancellationToken cancellationToken);
+    /// <summary>
+    /// Every finding for this provider's sites of the cluster (those whose `provider:` is its name), problems and
+    /// confirmations alike. <paramref name="runner"/> runs what the check needs on this machine (the CLI's own).
+    /// </summary>
+    Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, ClusterPlan plan, Common.ICommandRunner runner, CancellationToken cancellationToken);
 }
 
 /// <summary>One result of `gridspan check`: something confirmed, or a problem with what to do about it.</summary>
