@@ -67,6 +67,41 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task The_storage_key_reaches_only_the_shares_and_only_as_files()
+    {
+        // From the sshfs worker in beta, with the key its mounts use (as root there, so with everything root on a worker has).
+        const string Ssh = "-i /etc/gridspan/storage_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10";
+        const string Login = "gridspan-storage@e2e-master";
+        string Sftp(string commands) => $"printf '{commands}' | sftp {Ssh} -b - {Login} 2>&1; echo exit=$?";
+
+        // No command: sshd forces its SFTP server, and root does not take the key.
+        var shell = await Cluster.RunAsync(BetaWorker, $"ssh {Ssh} {Login} 'touch /tmp/storage-ran; echo ran-$((6*7))' </dev/null 2>&1; echo exit=$?");
+        Assert.DoesNotContain("ran-42", shell, StringComparison.Ordinal);
+        var root = await Cluster.RunAsync(BetaWorker, $"ssh {Ssh} root@e2e-master 'echo ran-$((6*7))' </dev/null 2>&1; echo exit=$?");
+        Assert.DoesNotContain("ran-42", root, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", root, StringComparison.Ordinal);
+
+        // Outside the shares nothing is read or written: the master's accounts, its secrets, /etc.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("get /etc/passwd /tmp/stolen-passwd\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("get /var/lib/gridspan/elastic/secrets.json /tmp/stolen-secrets\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /etc/storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /var/lib/gridspan/storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Equal("absent", await Cluster.RunAsync(BetaWorker, "[ -e /tmp/stolen-passwd ] || [ -e /tmp/stolen-secrets ] && echo stolen || echo absent"));
+        Assert.Equal("absent", await Cluster.RunAsync(Master,
+            "[ -e /etc/storage-was-here ] || [ -e /var/lib/gridspan/storage-was-here ] || [ -e /tmp/storage-ran ] && echo present || echo absent"));
+        // What the login sees at its root is the shares' top directories, nothing else.
+        var top = await Cluster.RunAsync(BetaWorker, Sftp("ls -1 /\\n"));
+        Assert.Equal(["home", "vol"], top.Split('\n').Select(l => l.Trim().TrimStart('/')).Where(l => l is "home" or "vol" or "etc" or "var" or "root" or "usr").ToArray());
+
+        // The shares still work, through the mount and through the same login.
+        var content = "storage " + Guid.NewGuid().ToString("N");
+        await Cluster.RunAsync(BetaWorker, "cat > /vol/data/storage-check.txt", content);
+        Assert.Equal(content, await Cluster.RunAsync(Master, "cat /vol/data/storage-check.txt"));
+        Assert.Contains("exit=0", await Cluster.RunAsync(BetaWorker, Sftp("get /vol/data/storage-check.txt /tmp/storage-check.txt\\n")), StringComparison.Ordinal);
+        Assert.Equal(content, await Cluster.RunAsync(BetaWorker, "cat /tmp/storage-check.txt && rm -f /tmp/storage-check.txt /vol/data/storage-check.txt"));
+    }
+
+    [Fact]
     public async Task Every_node_logs_in_to_every_other_by_name_checking_its_host_certificate_against_the_cluster_authority()
     {
         string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];

@@ -24,7 +24,7 @@ public sealed class ClusterRenderer
     private readonly Lazy<string> _knownHosts;
     private readonly Lazy<string> _authorizedKeys;
     private readonly Lazy<string> _routesUnit = new(RoutesRenderer.RenderUnit);
-    private readonly Lazy<string> _masterSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: true));
+    private readonly Lazy<string> _masterSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: true, servesShares: true));
     private readonly Lazy<string> _gatewaySshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: false));
     private readonly Lazy<string> _workerSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: false, readsManagedKeys: false));
     private readonly ImmutableDictionary<string, SitePlan> _sites;
@@ -121,8 +121,10 @@ public sealed class ClusterRenderer
         var sshInputs = new List<string> { NodePaths.HostKey, SshRenderer.HostCertificatePath, SshdRenderer.DropInPath };
         if (node.Role == NodeRole.Master)
         {
-            files.Add(BundleFile.Public("/etc/ssh/authorized_keys.d/root", StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
-            packages.Add("openssh-sftp-server");
+            files.Add(BundleFile.Public(StorageRenderer.AuthorizedKeysPath, StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
+            // Before sshd restarts with the Match block: the account it names, and no storage key left for root.
+            commands.Add(StorageRenderer.CreateStorageUser);
+            commands.Add($"rm -f {StorageRenderer.FormerRootAuthorizedKeys}");
         }
         services.Add(new BundleService("ssh.service", [.. sshInputs]));
 
@@ -156,6 +158,15 @@ public sealed class ClusterRenderer
         if (node.Role == NodeRole.Master)
         {
             commands.Add($"mkdir -p {ShellQuote.Join(_plan.Storage.Exports.Select(e => e.Path))}");
+            // The storage login's chroot: root-owned and not writable by others, as sshd requires; each share bind-mounted in it.
+            commands.Add($"install -d -o root -g root -m 0755 {StorageRenderer.ChrootDirectory}");
+            foreach (var export in _plan.Storage.Exports)
+            {
+                var unit = StorageRenderer.MountUnitName(StorageRenderer.ChrootPath(export.Path));
+                var path = $"/etc/systemd/system/{unit}";
+                files.Add(BundleFile.Public(path, StorageRenderer.RenderChrootMountUnit(export.Path)));
+                services.Add(new BundleService(unit, [path]));
+            }
             if (options.Storage == StorageTransport.KernelNfs && _plan.Storage.Exports.Length > 0)
             {
                 files.Add(BundleFile.Public(NodePaths.Exports, StorageRenderer.RenderExports(_plan)));

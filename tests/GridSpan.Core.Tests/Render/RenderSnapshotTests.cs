@@ -83,7 +83,10 @@ public sealed class RenderSnapshotTests
         Snapshot.Match("storage/nfs-worker.home.mount", File(vm.Render("demo-berlin-cpu-001"), "/etc/systemd/system/home.mount"));
         var local = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("storage/sshfs-gateway.vol-spool.mount", File(local.Render("demo-hamburg-gw"), "/etc/systemd/system/vol-spool.mount"));
-        Snapshot.Match("storage/master.authorized_keys.d-root", File(local.Render("demo-master"), "/etc/ssh/authorized_keys.d/root"));
+        var master = local.Render("demo-master");
+        Snapshot.Match("storage/master.authorized_keys.d-gridspan-storage", File(master, StorageRenderer.AuthorizedKeysPath));
+        Snapshot.Match("storage/master.sshd_config.d-gridspan.conf", File(master, SshdRenderer.DropInPath));
+        Snapshot.Match("storage/master.chroot.vol-spool.mount", File(master, "/etc/systemd/system/var-lib-gridspan-shares-vol-spool.mount"));
     }
 
     [Fact]
