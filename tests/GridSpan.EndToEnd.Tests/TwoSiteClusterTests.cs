@@ -19,12 +19,38 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     private const string AlphaWorker = "e2e-alpha-cpu-001";
     private const string BetaWorker = "e2e-beta-cpu-001";
 
+    /// <summary>The cluster user of the fixture: an ordinary user, without sudo.</summary>
+    private const string User = "alice";
+
+    /// <summary>A command run as the cluster user with a login shell (GridSpan's own login on containers is root).</summary>
+    private static string AsUser(string command) => $"su - {User} -c '{command.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
     [Fact]
     public async Task A_job_on_two_nodes_of_partition_all_runs_on_both_workers()
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first create: {Cluster.FirstCreateTime.TotalSeconds:0.0} s"));
         var names = await Cluster.RunAsync(Master, "srun -N2 -p all hostname");
         Assert.Equal([AlphaWorker, BetaWorker], names.Split('\n').Select(n => n.Trim()).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task The_cluster_user_is_an_ordinary_user_with_the_same_ids_everywhere_runs_jobs_across_sites_and_has_no_sudo_or_root_login()
+    {
+        foreach (var node in new[] { Master, Gateway, AlphaWorker, BetaWorker })
+        {
+            Assert.Equal($"uid=2000({User}) gid=2000({User}) groups=2000({User})", await Cluster.RunAsync(node, $"id {User}"));
+        }
+        // A job as the user on a node of each site, and what it writes in its home on beta lands in the master's /home.
+        var ran = await Cluster.RunAsync(Master, AsUser("srun -N2 -p all sh -c 'echo $(hostname) $(id -un) > ~/job-$(hostname).txt; cat ~/job-$(hostname).txt'"));
+        Assert.Equal([$"{AlphaWorker} {User}", $"{BetaWorker} {User}"], ran.Split('\n').Select(l => l.Trim()).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal($"{BetaWorker} {User}", await Cluster.RunAsync(Master, $"cat /home/{User}/job-{BetaWorker}.txt"));
+
+        // No sudo: ssh.sudo is not set. And its key opens its own account on other nodes, never root's.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, AsUser("sudo -n true 2>&1; echo exit=$?")), StringComparison.Ordinal);
+        Assert.Contains("# ssh.sudo is false", await Cluster.RunAsync(AlphaWorker, "cat /etc/sudoers.d/gridspan"), StringComparison.Ordinal);
+        var asRoot = await Cluster.RunAsync(Master, AsUser($"ssh -o BatchMode=yes -o ConnectTimeout=10 root@{BetaWorker} id -u 2>&1; echo exit=$?"));
+        Assert.Contains("exit=255", asRoot, StringComparison.Ordinal);
+        Assert.Equal($"{User} 2000", await Cluster.RunAsync(Master, AsUser($"ssh -o BatchMode=yes -o ConnectTimeout=10 {BetaWorker} 'echo $(id -un) $(id -u)'")));
     }
 
     [Fact]
@@ -109,9 +135,9 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         {
             // Only the rendered ssh_known_hosts (one @cert-authority line) may vouch for the other nodes: no per-user file, no prompt.
             var logins = string.Join("; ", nodes.Where(n => n != node).SelectMany(n => new[] { n, $"{n}.{Cluster.Plan.Domain}" }).Select(n =>
-                $"echo {n} $(ssh -v -o StrictHostKeyChecking=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 {n} hostname 2>/tmp/ssh-{n}.log) " +
-                $"$(grep -c 'Server host certificate: ssh-ed25519-cert-v01@openssh.com' /tmp/ssh-{n}.log)"));
-            var answers = await Cluster.RunAsync(node, logins);
+                $"echo {n} $(ssh -v -o StrictHostKeyChecking=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 {n} hostname 2>/tmp/ssh-{User}-{n}.log) " +
+                $"$(grep -c 'Server host certificate: ssh-ed25519-cert-v01@openssh.com' /tmp/ssh-{User}-{n}.log)"));
+            var answers = await Cluster.RunAsync(node, AsUser(logins));
             var expected = nodes.Where(n => n != node).SelectMany(n => new[] { $"{n} {n} 1", $"{n}.{Cluster.Plan.Domain} {n} 1" });
             Assert.Equal(expected, answers.Split('\n').Select(l => l.Trim()));
         }
@@ -137,7 +163,8 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     [Fact]
     public async Task An_mpi_hello_world_compiled_with_mpicc_runs_across_both_sites_with_srun_and_mpirun()
     {
-        await Cluster.RunAsync(Master, "cat > /home/mpi-hello.c", """
+        // As the cluster user, in its home (a share): an ordinary user compiles and runs MPI across sites.
+        await Cluster.RunAsync(Master, AsUser("cat > ~/mpi-hello.c"), """
             #include <mpi.h>
             #include <stdio.h>
             int main(int argc, char **argv) {
@@ -154,10 +181,10 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
             }
             """);
         // Plain mpicc and mpirun: Debian's alternatives must name the one MPI whose headers are installed.
-        await Cluster.RunAsync(Master, "mpicc -o /home/mpi-hello /home/mpi-hello.c");
+        await Cluster.RunAsync(Master, AsUser("mpicc -o ~/mpi-hello ~/mpi-hello.c"));
         string[] acrossSites = [$"rank 0 of 2 on {AlphaWorker} sum 1", $"rank 1 of 2 on {BetaWorker} sum 1"];
-        Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, "srun --mpi=pmi2 -N2 -n2 -p all /home/mpi-hello")));
-        Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, "salloc -N2 -n2 -p all mpirun /home/mpi-hello")));
+        Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, AsUser("srun --mpi=pmi2 -N2 -n2 -p all ~/mpi-hello"))));
+        Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, AsUser("salloc -N2 -n2 -p all mpirun ~/mpi-hello"))));
     }
 
     private static string[] SortedLines(string output) =>
