@@ -112,6 +112,9 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("get /var/lib/gridspan/elastic/secrets.json /tmp/stolen-secrets\\n")), StringComparison.Ordinal);
         Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /etc/storage-was-here\\n")), StringComparison.Ordinal);
         Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /var/lib/gridspan/storage-was-here\\n")), StringComparison.Ordinal);
+        // Not even into the chroot's own directories around the shares (read-only): only the shares take files.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("mkdir /vol/storage-was-here\\n")), StringComparison.Ordinal);
         Assert.Equal("absent", await Cluster.RunAsync(BetaWorker, "[ -e /tmp/stolen-passwd ] || [ -e /tmp/stolen-secrets ] && echo stolen || echo absent"));
         Assert.Equal("absent", await Cluster.RunAsync(Master,
             "[ -e /etc/storage-was-here ] || [ -e /var/lib/gridspan/storage-was-here ] || [ -e /tmp/storage-ran ] && echo present || echo absent"));

@@ -187,7 +187,10 @@ public sealed class ClusterRenderer
         {
             commands.Add($"mkdir -p {ShellQuote.Join(_plan.Storage.Exports.Select(e => e.Path))}");
             // The storage login's chroot: root-owned and not writable by others, as sshd requires; each share bind-mounted in it.
-            commands.Add($"install -d -o root -g root -m 0755 {StorageRenderer.ChrootDirectory}");
+            commands.Add(StorageRenderer.MakeChrootCommand(_plan.Storage.Exports.Select(e => e.Path)));
+            var chrootUnit = StorageRenderer.MountUnitName(StorageRenderer.ChrootDirectory);
+            files.Add(BundleFile.Public($"/etc/systemd/system/{chrootUnit}", StorageRenderer.RenderChrootUnit()));
+            services.Add(new BundleService(chrootUnit, [$"/etc/systemd/system/{chrootUnit}"]));
             foreach (var export in _plan.Storage.Exports)
             {
                 var unit = StorageRenderer.MountUnitName(StorageRenderer.ChrootPath(export.Path));

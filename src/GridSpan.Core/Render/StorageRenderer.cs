@@ -52,6 +52,33 @@ public static class StorageRenderer
         .Line($"restrict {storagePublicKey}")
         .ToString();
 
+    /// <summary>
+    /// The chroot bound onto itself read-only, so the storage login can write nowhere but in the shares
+    /// mounted inside it (systemd mounts those after it: they lie beneath).
+    /// </summary>
+    public static string RenderChrootUnit() => new TextLines()
+        .Line("# Rendered by GridSpan.")
+        .Line("[Unit]")
+        .Line("Description=GridSpan: the storage login's root, read-only around the shares mounted in it")
+        .Line()
+        .Line("[Mount]")
+        .Line($"What={ChrootDirectory}")
+        .Line($"Where={ChrootDirectory}")
+        .Line("Type=none")
+        .Line("Options=bind,ro")
+        .Line()
+        .Line("[Install]")
+        .Line("WantedBy=local-fs.target")
+        .ToString();
+
+    /// <summary>
+    /// Makes the chroot and the mount points of the shares in it. Once the chroot is mounted read-only,
+    /// a new share's mount point is made beneath that mount, in a mount namespace of its own.
+    /// </summary>
+    public static string MakeChrootCommand(IEnumerable<string> shares) =>
+        $"install -d -o root -g root -m 0755 {ChrootDirectory} && unshare --mount --propagation private sh -c " +
+        ShellQuote.Quote($"umount -l {ChrootDirectory} 2>/dev/null; mkdir -p {ShellQuote.Join(shares.Select(ChrootPath))}");
+
     /// <summary>The share's place inside the storage account's chroot.</summary>
     public static string ChrootPath(string share) => ChrootDirectory + share;
 

@@ -87,6 +87,7 @@ public sealed class RenderSnapshotTests
         Snapshot.Match("storage/master.authorized_keys.d-gridspan-storage", File(master, StorageRenderer.AuthorizedKeysPath));
         Snapshot.Match("storage/master.sshd_config.d-gridspan.conf", File(master, SshdRenderer.DropInPath));
         Snapshot.Match("storage/master.chroot.vol-spool.mount", File(master, "/etc/systemd/system/var-lib-gridspan-shares-vol-spool.mount"));
+        Snapshot.Match("storage/master.chroot.mount", File(master, "/etc/systemd/system/var-lib-gridspan-shares.mount"));
     }
 
     [Fact]
