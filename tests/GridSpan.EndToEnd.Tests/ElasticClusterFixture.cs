@@ -3,12 +3,14 @@ namespace GridSpan.EndToEnd.Tests;
 /// <summary>
 /// One cluster for the on-demand tests: the master in alpha with two on-demand workers, a gateway in
 /// beta with three on-demand workers and no static worker (so the first resume there makes the
-/// site's worker security group). Short suspend time, so idle nodes go within a minute.
+/// site's worker security group). Short suspend time, so idle nodes go within a minute. The cluster
+/// user is bob, an ordinary user given sudo (ssh.sudo), which on-demand nodes must give him too.
 /// </summary>
 public sealed class ElasticClusterFixture : IAsyncLifetime
 {
     public const string Yaml = """
         name: el
+        ssh: { user: bob, sudo: true }
         sites:
           - name: alpha
             provider: local

@@ -27,9 +27,13 @@ public sealed class ElasticClusterTests(ElasticClusterFixture fixture, ITestOutp
     {
         await WaitAllPoweredDownAsync();
         var clock = Stopwatch.StartNew();
-        var ran = await Cluster.RunAsync(Master, "timeout 120 srun -p beta -N1 hostname");
+        // As the cluster user, whom ssh.sudo gives sudo: the new node has his account and his sudo rule.
+        var lines = (await Cluster.RunAsync(Master, "su - bob -c 'timeout 120 srun -p beta -N1 sh -c \"hostname; id -un; sudo -n id -un\"'"))
+            .Split('\n').Select(l => l.Trim()).ToArray();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"srun on a powered-down node: {clock.Elapsed.TotalSeconds:0.0} s"));
+        var ran = lines[0];
         Assert.StartsWith("el-beta-cpu-", ran, StringComparison.Ordinal);
+        Assert.Equal(["bob", "root"], lines[1..]);
         Assert.Contains(await ServersAsync(), s => s.Name == ran);
 
         await WaitUntilAsync(async () => !(await ServersAsync()).Any(s => s.Name == ran), TimeSpan.FromSeconds(150), $"the server of {ran} is deleted after the suspend time");

@@ -5,6 +5,7 @@ public sealed class TwoSiteClusterFixture : IAsyncLifetime
 {
     public const string Yaml = """
         name: e2e
+        ssh: { user: alice }
         sites:
           - name: alpha
             provider: local

@@ -19,12 +19,38 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     private const string AlphaWorker = "e2e-alpha-cpu-001";
     private const string BetaWorker = "e2e-beta-cpu-001";
 
+    /// <summary>The cluster user of the fixture: an ordinary user, without sudo.</summary>
+    private const string User = "alice";
+
+    /// <summary>A command run as the cluster user with a login shell (GridSpan's own login on containers is root).</summary>
+    private static string AsUser(string command) => $"su - {User} -c '{command.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+
     [Fact]
     public async Task A_job_on_two_nodes_of_partition_all_runs_on_both_workers()
     {
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"first create: {Cluster.FirstCreateTime.TotalSeconds:0.0} s"));
         var names = await Cluster.RunAsync(Master, "srun -N2 -p all hostname");
         Assert.Equal([AlphaWorker, BetaWorker], names.Split('\n').Select(n => n.Trim()).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task The_cluster_user_is_an_ordinary_user_with_the_same_ids_everywhere_runs_jobs_across_sites_and_has_no_sudo_or_root_login()
+    {
+        foreach (var node in new[] { Master, Gateway, AlphaWorker, BetaWorker })
+        {
+            Assert.Equal($"uid=2000({User}) gid=2000({User}) groups=2000({User})", await Cluster.RunAsync(node, $"id {User}"));
+        }
+        // A job as the user on a node of each site, and what it writes in its home on beta lands in the master's /home.
+        var ran = await Cluster.RunAsync(Master, AsUser("srun -N2 -p all sh -c 'echo $(hostname) $(id -un) > ~/job-$(hostname).txt; cat ~/job-$(hostname).txt'"));
+        Assert.Equal([$"{AlphaWorker} {User}", $"{BetaWorker} {User}"], ran.Split('\n').Select(l => l.Trim()).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal($"{BetaWorker} {User}", await Cluster.RunAsync(Master, $"cat /home/{User}/job-{BetaWorker}.txt"));
+
+        // No sudo: ssh.sudo is not set. And its key opens its own account on other nodes, never root's.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, AsUser("sudo -n true 2>&1; echo exit=$?")), StringComparison.Ordinal);
+        Assert.Contains("# ssh.sudo is false", await Cluster.RunAsync(AlphaWorker, "cat /etc/sudoers.d/gridspan"), StringComparison.Ordinal);
+        var asRoot = await Cluster.RunAsync(Master, AsUser($"ssh -o BatchMode=yes -o ConnectTimeout=10 root@{BetaWorker} id -u 2>&1; echo exit=$?"));
+        Assert.Contains("exit=255", asRoot, StringComparison.Ordinal);
+        Assert.Equal($"{User} 2000", await Cluster.RunAsync(Master, AsUser($"ssh -o BatchMode=yes -o ConnectTimeout=10 {BetaWorker} 'echo $(id -un) $(id -u)'")));
     }
 
     [Fact]
@@ -67,6 +93,44 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task The_storage_key_reaches_only_the_shares_and_only_as_files()
+    {
+        // From the sshfs worker in beta, with the key its mounts use (as root there, so with everything root on a worker has).
+        const string Ssh = "-i /etc/gridspan/storage_ed25519 -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10";
+        const string Login = "gridspan-storage@e2e-master";
+        string Sftp(string commands) => $"printf '{commands}' | sftp {Ssh} -b - {Login} 2>&1; echo exit=$?";
+
+        // No command: sshd forces its SFTP server, and root does not take the key.
+        var shell = await Cluster.RunAsync(BetaWorker, $"ssh {Ssh} {Login} 'touch /tmp/storage-ran; echo ran-$((6*7))' </dev/null 2>&1; echo exit=$?");
+        Assert.DoesNotContain("ran-42", shell, StringComparison.Ordinal);
+        var root = await Cluster.RunAsync(BetaWorker, $"ssh {Ssh} root@e2e-master 'echo ran-$((6*7))' </dev/null 2>&1; echo exit=$?");
+        Assert.DoesNotContain("ran-42", root, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", root, StringComparison.Ordinal);
+
+        // Outside the shares nothing is read or written: the master's accounts, its secrets, /etc.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("get /etc/passwd /tmp/stolen-passwd\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("get /var/lib/gridspan/elastic/secrets.json /tmp/stolen-secrets\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /etc/storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /var/lib/gridspan/storage-was-here\\n")), StringComparison.Ordinal);
+        // Not even into the chroot's own directories around the shares (read-only): only the shares take files.
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("put /etc/hostname /storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Contains("exit=1", await Cluster.RunAsync(BetaWorker, Sftp("mkdir /vol/storage-was-here\\n")), StringComparison.Ordinal);
+        Assert.Equal("absent", await Cluster.RunAsync(BetaWorker, "[ -e /tmp/stolen-passwd ] || [ -e /tmp/stolen-secrets ] && echo stolen || echo absent"));
+        Assert.Equal("absent", await Cluster.RunAsync(Master,
+            "[ -e /etc/storage-was-here ] || [ -e /var/lib/gridspan/storage-was-here ] || [ -e /tmp/storage-ran ] && echo present || echo absent"));
+        // What the login sees at its root is the shares' top directories, nothing else.
+        var top = await Cluster.RunAsync(BetaWorker, Sftp("ls -1 /\\n"));
+        Assert.Equal(["home", "vol"], top.Split('\n').Select(l => l.Trim().TrimStart('/')).Where(l => l is "home" or "vol" or "etc" or "var" or "root" or "usr").ToArray());
+
+        // The shares still work, through the mount and through the same login.
+        var content = "storage " + Guid.NewGuid().ToString("N");
+        await Cluster.RunAsync(BetaWorker, "cat > /vol/data/storage-check.txt", content);
+        Assert.Equal(content, await Cluster.RunAsync(Master, "cat /vol/data/storage-check.txt"));
+        Assert.Contains("exit=0", await Cluster.RunAsync(BetaWorker, Sftp("get /vol/data/storage-check.txt /tmp/storage-check.txt\\n")), StringComparison.Ordinal);
+        Assert.Equal(content, await Cluster.RunAsync(BetaWorker, "cat /tmp/storage-check.txt && rm -f /tmp/storage-check.txt /vol/data/storage-check.txt"));
+    }
+
+    [Fact]
     public async Task Every_node_logs_in_to_every_other_by_name_checking_its_host_certificate_against_the_cluster_authority()
     {
         string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];
@@ -74,9 +138,9 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         {
             // Only the rendered ssh_known_hosts (one @cert-authority line) may vouch for the other nodes: no per-user file, no prompt.
             var logins = string.Join("; ", nodes.Where(n => n != node).SelectMany(n => new[] { n, $"{n}.{Cluster.Plan.Domain}" }).Select(n =>
-                $"echo {n} $(ssh -v -o StrictHostKeyChecking=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 {n} hostname 2>/tmp/ssh-{n}.log) " +
-                $"$(grep -c 'Server host certificate: ssh-ed25519-cert-v01@openssh.com' /tmp/ssh-{n}.log)"));
-            var answers = await Cluster.RunAsync(node, logins);
+                $"echo {n} $(ssh -v -o StrictHostKeyChecking=yes -o BatchMode=yes -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10 {n} hostname 2>/tmp/ssh-{User}-{n}.log) " +
+                $"$(grep -c 'Server host certificate: ssh-ed25519-cert-v01@openssh.com' /tmp/ssh-{User}-{n}.log)"));
+            var answers = await Cluster.RunAsync(node, AsUser(logins));
             var expected = nodes.Where(n => n != node).SelectMany(n => new[] { $"{n} {n} 1", $"{n}.{Cluster.Plan.Domain} {n} 1" });
             Assert.Equal(expected, answers.Split('\n').Select(l => l.Trim()));
         }
@@ -102,7 +166,8 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     [Fact]
     public async Task An_mpi_hello_world_compiled_with_mpicc_runs_across_both_sites_with_srun_and_mpirun()
     {
-        await Cluster.RunAsync(Master, "cat > /home/mpi-hello.c", """
+        // As the cluster user, in its home (a share): an ordinary user compiles and runs MPI across sites.
+        await Cluster.RunAsync(Master, AsUser("cat > ~/mpi-hello.c"), """
             #include <mpi.h>
             #include <stdio.h>
             int main(int argc, char **argv) {
@@ -119,15 +184,14 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
             }
             """);
         // Plain mpicc and mpirun: Debian's alternatives must name the one MPI whose headers are installed.
-        await Cluster.RunAsync(Master, "mpicc -o /home/mpi-hello /home/mpi-hello.c");
+        await Cluster.RunAsync(Master, AsUser("mpicc -o ~/mpi-hello ~/mpi-hello.c"));
         string[] acrossSites = [$"rank 0 of 2 on {AlphaWorker} sum 1", $"rank 1 of 2 on {BetaWorker} sum 1"];
         // Each way three times: the ranks must also leave MPI_Finalize together across the tunnel (Debian 12's
-        // MPICH over UCX hung there in about one run of ten). The jobs run as root: Open MPI's mpirun wants that said.
+        // MPICH over UCX hung there in about one run of ten).
         for (var run = 0; run < 3; run++)
         {
-            Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, "timeout 120 srun --mpi=pmix -N2 -n2 -p all /home/mpi-hello")));
-            Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master,
-                "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 timeout 120 salloc -N2 -n2 -p all mpirun /home/mpi-hello")));
+            Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, AsUser("timeout 120 srun --mpi=pmix -N2 -n2 -p all ~/mpi-hello"))));
+            Assert.Equal(acrossSites, SortedLines(await Cluster.RunAsync(Master, AsUser("timeout 120 salloc -N2 -n2 -p all mpirun ~/mpi-hello"))));
         }
     }
 

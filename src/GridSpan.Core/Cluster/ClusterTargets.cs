@@ -9,8 +9,8 @@ namespace GridSpan.Cluster;
 /// How GridSpan's SSH client reaches each created node: the master and gateways at their public
 /// addresses, every worker at its site address through its own site's VPN node (the master in the
 /// first site, the gateway elsewhere). Host keys pinned: the node's pre-generated key and whatever
-/// the cloud reported. GridSpan logs in as the cluster user, except on containers of the local
-/// cloud, whose user data authorises the keys for root only.
+/// the cloud reported. GridSpan logs in as root, except on VMs whose cluster user is an ordinary
+/// user: there it logs in as its own sudo account (<see cref="Render.CloudInitRenderer.AdminUser"/>).
 /// </summary>
 public static class ClusterTargets
 {
@@ -45,6 +45,6 @@ public static class ClusterTargets
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
-        return plan.Site(node.Site).Runtime == Config.NodeRuntime.Container ? "root" : plan.User;
+        return plan.Site(node.Site).Runtime == Config.NodeRuntime.Container || plan.User == "root" ? "root" : Render.CloudInitRenderer.AdminUser;
     }
 }

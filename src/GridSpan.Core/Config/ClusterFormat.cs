@@ -37,7 +37,11 @@ public static class ClusterFormat
     public static ObjectShape Ssh { get; } = new(
         "How GridSpan and the cluster's users log in to the nodes.",
         [
-            new Field("user", new StringShape("The user GridSpan logs in as, and the cluster's user for jobs", Pattern: "[a-z_][a-z0-9_-]{0,31}"), Default: "root"),
+            new Field("user", new StringShape(
+                "The cluster's user: jobs, passwordless SSH between nodes and your publicKeys; an ordinary account with the same uid on every node, or root",
+                Pattern: "[a-z_][a-z0-9_-]{0,31}"), Default: "root"),
+            new Field("sudo", new BooleanShape("Whether the cluster user may run any command as root with sudo, without a password (not for root, who needs none)"),
+                Default: false),
             new Field("publicKeys", new ListShape(
                 "Public keys authorised on every node: paths of OpenSSH .pub files (relative to this file's directory, ~ for your home) or key lines themselves.",
                 new StringShape("A path to an OpenSSH public key file, such as ~/.ssh/id_ed25519.pub, or a key line 'ssh-ed25519 AAAA... comment'", Format: "path")),

@@ -15,9 +15,10 @@ public sealed record ClusterSpec(
     public SiteSpec MasterSite => Sites[0];
 }
 
-/// <param name="User">The user GridSpan logs in as, and the cluster's user for jobs.</param>
+/// <param name="User">The cluster's user for jobs and passwordless SSH between nodes (GridSpan itself logs in as root or its own account).</param>
 /// <param name="PublicKeys">Contents of the user's public keys (one OpenSSH line each), authorised on every node.</param>
-public sealed record SshSpec(string User, ImmutableArray<string> PublicKeys);
+/// <param name="Sudo">Whether the cluster user gets passwordless sudo on every node; never set for root.</param>
+public sealed record SshSpec(string User, ImmutableArray<string> PublicKeys, bool Sudo = false);
 
 /// <param name="Provider">The provider's name (local, openstack, ...).</param>
 /// <param name="Settings">The provider's own section, validated by that provider.</param>

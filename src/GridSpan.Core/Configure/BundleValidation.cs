@@ -41,6 +41,14 @@ public static class BundleValidation
                 throw Invalid(bundle, $"'{package}' is not a Debian package name");
             }
         }
+        foreach (var account in bundle.Accounts)
+        {
+            if (!IsName(account.Name) || account.Id is < 1000 or > 59_999 || !account.Home.StartsWith('/') || account.Home.Any(char.IsControl) ||
+                account.Home.Split('/').Any(part => part is "." or ".."))
+            {
+                throw Invalid(bundle, $"account '{account.Name}' (id {account.Id}, home '{account.Home}') is not an ordinary user with an absolute home");
+            }
+        }
         var units = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in bundle.Services)
         {

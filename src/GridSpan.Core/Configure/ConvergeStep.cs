@@ -6,6 +6,8 @@ public enum ConvergeStepKind
     Connect,
     Inspect,
     Packages,
+    /// <summary>The bundle's accounts, before files that belong to them.</summary>
+    Accounts,
     Files,
     Commands,
     Services,

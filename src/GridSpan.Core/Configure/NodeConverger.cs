@@ -43,6 +43,7 @@ public sealed class NodeConverger
             {
                 state = await InspectAsync(run).ConfigureAwait(false); // packages may have created files and units
             }
+            await EnsureAccountsAsync(run).ConfigureAwait(false);
             var (written, owedRestarts, unitFilesChanged) = await WriteFilesAsync(run, state).ConfigureAwait(false);
             var commandsRun = await RunCommandsAsync(run).ConfigureAwait(false);
             var (plan, units) = await ManageServicesAsync(run, state, owedRestarts, reload: unitFilesChanged || state.PendingDaemonReload || !installed.IsEmpty)
@@ -105,6 +106,29 @@ public sealed class NodeConverger
         }
         run.End(ConvergeStepStatus.Changed, "installed " + string.Join(", ", missing));
         return missing;
+    }
+
+    private static async Task EnsureAccountsAsync(Run run)
+    {
+        var accounts = run.Bundle.Accounts;
+        if (accounts.IsEmpty)
+        {
+            return;
+        }
+        run.Begin(ConvergeStepKind.Accounts, "checking " + string.Join(", ", accounts.Select(a => a.Name)));
+        var result = await run.ScriptAsync(NodeScripts.EnsureAccounts(accounts)).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            var (what, detail, cause) = Failure(result);
+            var account = accounts.FirstOrDefault(a => a.Name == what);
+            throw account is not null && detail.StartsWith("has ", StringComparison.Ordinal)
+                ? run.Error($"user '{account.Name}' exists with another id ({detail[4..]}); the cluster gives it uid and gid {account.Id} on every node",
+                    "use another ssh.user, or give the existing user that uid and gid on this node")
+                : run.Error($"creating user '{what}' failed ({detail}): {cause}", "run useradd on the node to see why it fails (gridspan ssh CLUSTER NODE)");
+        }
+        var made = result.StandardOutput.Split('\n').Where(l => l.StartsWith("made\t", StringComparison.Ordinal)).Select(l => l[5..].Trim()).ToList();
+        run.End(made.Count == 0 ? ConvergeStepStatus.Unchanged : ConvergeStepStatus.Changed,
+            made.Count == 0 ? $"{accounts.Length} present" : "created " + string.Join(", ", made));
     }
 
     private async Task<(ImmutableArray<string> Written, ImmutableHashSet<string> OwedRestarts, bool UnitFilesChanged)> WriteFilesAsync(Run run, NodeState state)

@@ -110,6 +110,30 @@ public static class NodeScripts
         return script.ToString();
     }
 
+    /// <summary>
+    /// Creates each missing account (group first, same id), and fails naming an account whose ids
+    /// differ from the bundle's. Prints "made TAB name" for each account it created.
+    /// </summary>
+    public static string EnsureAccounts(IEnumerable<BundleAccount> accounts)
+    {
+        var script = new StringBuilder();
+        script.AppendLine(CultureInfo.InvariantCulture, $"fail() {{ printf '{FailureTag}\\t%s\\t%s\\n' \"$1\" \"$2\" >&2; exit 1; }}");
+        foreach (var account in accounts)
+        {
+            var name = ShellQuote.Quote(account.Name);
+            var id = account.Id.ToString(CultureInfo.InvariantCulture);
+            script.AppendLine(CultureInfo.InvariantCulture, $"if u=$(id -u {name} 2>/dev/null); then");
+            script.AppendLine(CultureInfo.InvariantCulture, $"  [ \"$u:$(id -g {name})\" = {id}:{id} ] || fail {name} \"has uid:gid $u:$(id -g {name})\"");
+            script.AppendLine("else");
+            script.AppendLine(CultureInfo.InvariantCulture, $"  getent group {name} >/dev/null || groupadd --gid {id} {name} || fail {name} groupadd");
+            script.AppendLine(CultureInfo.InvariantCulture,
+                $"  useradd --uid {id} --gid {id} --home-dir {ShellQuote.Quote(account.Home)} --shell /bin/bash {(account.CreateHome ? "--create-home" : "--no-create-home")} {name} || fail {name} useradd");
+            script.AppendLine(CultureInfo.InvariantCulture, $"  printf 'made\\t%s\\n' {name}");
+            script.AppendLine("fi");
+        }
+        return script.ToString();
+    }
+
     /// <summary>Runs the bundle's commands in order, stopping at the first that fails.</summary>
     public static string RunCommands(IReadOnlyList<string> commands)
     {

@@ -8,7 +8,7 @@ namespace GridSpan.Plan;
 /// pure data, serialised deterministically by <see cref="PlanJson"/>.
 /// </summary>
 /// <param name="Domain">The cluster's DNS domain, e.g. demo.gridspan.</param>
-/// <param name="User">The cluster user (jobs, passwordless SSH between nodes).</param>
+/// <param name="User">The cluster user (jobs, passwordless SSH between nodes); GridSpan itself logs in as root or its own account.</param>
 /// <param name="UserPublicKeys">The user's public keys, authorised on every node.</param>
 /// <param name="Nodes">Every node: master, gateways, static and on-demand workers, by site.</param>
 /// <param name="Warnings">Things the planner assumed (an unknown flavor's size, ...).</param>
@@ -30,6 +30,12 @@ public sealed record ClusterPlan(
     ImmutableArray<string> Warnings)
 {
     public const int CurrentFormatVersion = 1;
+
+    /// <summary>The cluster user's uid and gid on every node (unless it is root): files on the shares belong to the same user everywhere.</summary>
+    public const int UserId = 2000;
+
+    /// <summary>Whether the cluster user (never root) gets passwordless sudo on every node: ssh.sudo.</summary>
+    public bool UserSudo { get; init; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public NodePlan MasterNode => Nodes.First(n => n.Role == NodeRole.Master);

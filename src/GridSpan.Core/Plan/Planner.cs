@@ -189,7 +189,10 @@ public static class Planner
             new StoragePlan(masterName, nodeArray[0].Address, [.. spec.Storage.Shares.Select(p => new ExportPlan(p, clusterRanges))]),
             PlanFirewall(clusterRanges, multiSite),
             PlanSecrets(nodeArray, multiSite),
-            [.. warnings]);
+            [.. warnings])
+        {
+            UserSudo = spec.Ssh.Sudo,
+        };
     }
 
     private static string PartitionName(string site, string group) => $"{site}-{group}";
@@ -297,7 +300,10 @@ public static class Planner
                     "the node's tunnel key; only its public half leaves the node", node.Name));
             }
         }
-        builder.Add(new SecretRequirement("ssh/cluster", SecretKind.SshKeyPair, "passwordless SSH between all nodes for the cluster user", all));
+        builder.Add(new SecretRequirement("ssh/cluster", SecretKind.SshKeyPair,
+            "GridSpan's own logins (root, or its sudo account on VMs), from your machine and from the master's on-demand hooks; on no node",
+            Hostlist.Format(nodes.Where(n => n.Role == NodeRole.Master).Select(n => n.Name))));
+        builder.Add(new SecretRequirement("ssh/user", SecretKind.SshKeyPair, "passwordless SSH between all nodes for the cluster user", all));
         builder.Add(new SecretRequirement("ssh/storage", SecretKind.SshKeyPair,
             "mounts the shares over SFTP on nodes without an NFS client; the master accepts it for SFTP only",
             Hostlist.Format(nodes.Where(n => n.Role != NodeRole.Master).Select(n => n.Name))));

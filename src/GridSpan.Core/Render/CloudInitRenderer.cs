@@ -6,15 +6,20 @@ using GridSpan.Config;
 namespace GridSpan.Render;
 
 /// <summary>
-/// cloud-init user data for a node's first boot: host name, the user's and cluster's keys, and the
+/// cloud-init user data for a node's first boot: host name, the keys GridSpan logs in with, and the
 /// node's pre-generated SSH host key, so GridSpan and every node know the key before the node
 /// exists and never accept an unknown one. Contains a private key: treat it as a secret.
 /// Virtual machines get full cloud-init (`ssh_keys`, `users`); containers of the local cloud get
 /// the subset it applies (`hostname`, `write_files`, `ssh_authorized_keys`: it refuses other keys),
-/// with the host key written as files before sshd starts.
+/// with the host key written as files before sshd starts. GridSpan logs in as root, except on VMs
+/// whose cluster user is an ordinary one: there cloud-init makes <see cref="AdminUser"/>, with sudo,
+/// for GridSpan's key only. The cluster user itself is made by the node's bundle, the same way everywhere.
 /// </summary>
 public static class CloudInitRenderer
 {
+    /// <summary>GridSpan's own account on VMs whose cluster user is not root: passwordless sudo, GridSpan's key only.</summary>
+    public const string AdminUser = "gridspan";
+
     /// <summary>The keys the local cloud's containers accept (docs/local-cloud.md).</summary>
     public static IReadOnlyList<string> ContainerKeys { get; } = ["hostname", "write_files", "runcmd", "ssh_authorized_keys"];
 
@@ -24,7 +29,8 @@ public static class CloudInitRenderer
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(secrets);
         var hostKey = secrets.HostKeys[node.Name];
-        var keys = plan.UserPublicKeys.Append(secrets.ClusterSsh.PublicKey).ToList();
+        // Root's keys: GridSpan's, and yours only when root is the cluster user (an ordinary user's keys open its own account only).
+        var keys = (plan.User == "root" ? plan.UserPublicKeys : []).Append(secrets.ClusterSsh.PublicKey).ToList();
         var authorizedKeys = YamlWriter.List(keys.Select(YamlWriter.Text));
         var comment = $"# First boot of {node.Name} ({node.Role.ToString().ToLowerInvariant()}, site {node.Site})";
         if (runtime == NodeRuntime.Container)
@@ -67,8 +73,10 @@ public static class CloudInitRenderer
         {
             root.Add(YamlWriter.Text("users"), YamlWriter.List([
                 YamlWriter.Map(
-                    ("name", YamlWriter.Text(plan.User)),
+                    ("name", YamlWriter.Text(AdminUser)),
+                    ("gecos", YamlWriter.Text("GridSpan (configures this node)")),
                     ("shell", YamlWriter.Text("/bin/bash")),
+                    ("lock_passwd", YamlWriter.Literal(true)),
                     ("sudo", YamlWriter.Text("ALL=(ALL) NOPASSWD:ALL")),
                     ("ssh_authorized_keys", authorizedKeys)),
             ]));

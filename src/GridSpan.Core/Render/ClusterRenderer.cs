@@ -24,7 +24,7 @@ public sealed class ClusterRenderer
     private readonly Lazy<string> _knownHosts;
     private readonly Lazy<string> _authorizedKeys;
     private readonly Lazy<string> _routesUnit = new(RoutesRenderer.RenderUnit);
-    private readonly Lazy<string> _masterSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: true));
+    private readonly Lazy<string> _masterSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: true, servesShares: true));
     private readonly Lazy<string> _gatewaySshd = new(() => SshdRenderer.RenderDropIn(takesBursts: true, readsManagedKeys: false));
     private readonly Lazy<string> _workerSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: false, readsManagedKeys: false));
     private readonly ImmutableDictionary<string, SitePlan> _sites;
@@ -57,6 +57,10 @@ public sealed class ClusterRenderer
         _authorizedKeys = new(() => SshRenderer.RenderAuthorizedKeys(_plan, _secrets));
     }
 
+    /// <summary>The cluster user's key; secrets saved before it existed get it on the next `create`.</summary>
+    private SshKeyPair UserKey => _secrets.UserSsh ?? throw GridSpanException.Failed(
+        $"the secrets of cluster '{_plan.Name}' have no key for the cluster user", "run `gridspan create` again: it adds the missing key");
+
     private static GridSpanException MissingKeys(IReadOnlyCollection<string> nodes) =>
         GridSpanException.Failed($"the cluster's secrets have no keys for {Hostlist.Format(nodes)}",
             "generate the missing keys (SecretGenerator.Generate with the existing secrets keeps the others)");
@@ -80,6 +84,7 @@ public sealed class ClusterRenderer
         var packages = new List<string> { "openssh-server", "iproute2" };
         var services = new List<BundleService>();
         var commands = new List<string> { "systemctl daemon-reload" };
+        var accounts = new List<BundleAccount>();
         var vpn = _vpnNodes.Contains(node.Name);
         var site = _sites[node.Site];
         var runsSlurm = node.RunsJobs || node.Role == NodeRole.Master;
@@ -114,15 +119,40 @@ public sealed class ClusterRenderer
         files.Add(BundleFile.Public(NodePaths.HostKey + ".pub", hostKey.PublicKey + "\n"));
         files.Add(BundleFile.Public(SshRenderer.HostCertificatePath, _secrets.HostCertificates[node.Name] + "\n"));
         files.Add(BundleFile.Public(NodePaths.KnownHosts, _knownHosts.Value));
-        files.Add(new BundleFile($"{home}/.ssh/authorized_keys", _authorizedKeys.Value, 0b110_000_000, _plan.User, _plan.User, false));
-        files.Add(BundleFile.Secret($"{home}/.ssh/id_ed25519", _secrets.ClusterSsh.PrivateKey, _plan.User, _plan.User));
-        files.Add(new BundleFile($"{home}/.ssh/id_ed25519.pub", _secrets.ClusterSsh.PublicKey + "\n", 0b110_100_100, _plan.User, _plan.User, false));
+        // An ordinary cluster user exists on every node with the same ids; a home inside a share is the
+        // master's to make and fill, the other nodes see it through their mount.
+        var ordinaryUser = _plan.User != "root";
+        var homeShared = ordinaryUser && _plan.Storage.Exports.Any(e => home.StartsWith(e.Path.TrimEnd('/') + "/", StringComparison.Ordinal));
+        var fillsHome = !homeShared || node.Role == NodeRole.Master;
+        if (ordinaryUser)
+        {
+            accounts.Add(new BundleAccount(_plan.User, ClusterPlan.UserId, home, CreateHome: fillsHome));
+            files.Add(new BundleFile(NodePaths.Sudoers, SshRenderer.RenderSudoers(_plan), 0b100_100_000, "root", "root", false));
+            if (_plan.UserSudo)
+            {
+                packages.Add("sudo");
+            }
+        }
+        if (fillsHome)
+        {
+            var userKey = UserKey;
+            files.Add(new BundleFile($"{home}/.ssh/authorized_keys", _authorizedKeys.Value, 0b110_000_000, _plan.User, _plan.User, false));
+            files.Add(BundleFile.Secret($"{home}/.ssh/id_ed25519", userKey.PrivateKey, _plan.User, _plan.User));
+            files.Add(new BundleFile($"{home}/.ssh/id_ed25519.pub", userKey.PublicKey + "\n", 0b110_100_100, _plan.User, _plan.User, false));
+            if (ordinaryUser)
+            {
+                // Writing the files made ~/.ssh as root; it is the user's.
+                commands.Add($"install -d -o {ShellQuote.Quote(_plan.User)} -g {ShellQuote.Quote(_plan.User)} -m 0700 {ShellQuote.Quote(home + "/.ssh")}");
+            }
+        }
         files.Add(BundleFile.Public(SshdRenderer.DropInPath, SshdDropIn(node)));
         var sshInputs = new List<string> { NodePaths.HostKey, SshRenderer.HostCertificatePath, SshdRenderer.DropInPath };
         if (node.Role == NodeRole.Master)
         {
-            files.Add(BundleFile.Public("/etc/ssh/authorized_keys.d/root", StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
-            packages.Add("openssh-sftp-server");
+            files.Add(BundleFile.Public(StorageRenderer.AuthorizedKeysPath, StorageRenderer.RenderStorageAuthorizedKeys(_secrets.StorageSsh.PublicKey)));
+            // Before sshd restarts with the Match block: the account it names, and no storage key left for root.
+            commands.Add(StorageRenderer.CreateStorageUser);
+            commands.Add($"rm -f {StorageRenderer.FormerRootAuthorizedKeys}");
         }
         services.Add(new BundleService("ssh.service", [.. sshInputs]));
 
@@ -157,6 +187,18 @@ public sealed class ClusterRenderer
         if (node.Role == NodeRole.Master)
         {
             commands.Add($"mkdir -p {ShellQuote.Join(_plan.Storage.Exports.Select(e => e.Path))}");
+            // The storage login's chroot: root-owned and not writable by others, as sshd requires; each share bind-mounted in it.
+            commands.Add(StorageRenderer.MakeChrootCommand(_plan.Storage.Exports.Select(e => e.Path)));
+            var chrootUnit = StorageRenderer.MountUnitName(StorageRenderer.ChrootDirectory);
+            files.Add(BundleFile.Public($"/etc/systemd/system/{chrootUnit}", StorageRenderer.RenderChrootUnit()));
+            services.Add(new BundleService(chrootUnit, [$"/etc/systemd/system/{chrootUnit}"]));
+            foreach (var export in _plan.Storage.Exports)
+            {
+                var unit = StorageRenderer.MountUnitName(StorageRenderer.ChrootPath(export.Path));
+                var path = $"/etc/systemd/system/{unit}";
+                files.Add(BundleFile.Public(path, StorageRenderer.RenderChrootMountUnit(export.Path)));
+                services.Add(new BundleService(unit, [path]));
+            }
             if (options.Storage == StorageTransport.KernelNfs && _plan.Storage.Exports.Length > 0)
             {
                 files.Add(BundleFile.Public(NodePaths.Exports, StorageRenderer.RenderExports(_plan)));
@@ -221,7 +263,10 @@ public sealed class ClusterRenderer
             services.Add(new BundleService("slurmd.service", [.. slurmdInputs]));
         }
 
-        var bundle = new NodeBundle(node.Name, [.. files], [.. packages.Distinct(StringComparer.Ordinal)], [.. services], [.. commands]);
+        var bundle = new NodeBundle(node.Name, [.. files], [.. packages.Distinct(StringComparer.Ordinal)], [.. services], [.. commands])
+        {
+            Accounts = [.. accounts],
+        };
         return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets, options.Runtime));
     }
 

@@ -15,7 +15,19 @@ public sealed record NodeBundle(
     ImmutableArray<BundleFile> Files,
     ImmutableArray<string> Packages,
     ImmutableArray<BundleService> Services,
-    ImmutableArray<string> Commands);
+    ImmutableArray<string> Commands)
+{
+    /// <summary>Accounts the node must have before its files are written (files may belong to them), with the same ids on every node.</summary>
+    public ImmutableArray<BundleAccount> Accounts { get; init; } = [];
+}
+
+/// <summary>
+/// A user and its group of the same name, with one id for both, the same on every node so files on
+/// the shares belong to the same user everywhere. Created when missing; a node where the name
+/// exists with other ids fails with the difference.
+/// </summary>
+/// <param name="CreateHome">False where the home lies in a share another node creates it in.</param>
+public sealed record BundleAccount(string Name, int Id, string Home, bool CreateHome);
 
 /// <param name="Path">Absolute path on the node.</param>
 /// <param name="Mode">Unix permission bits, e.g. 0o644 (secrets are 0o600 or 0o400).</param>

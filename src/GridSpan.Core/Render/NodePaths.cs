@@ -31,4 +31,7 @@ public static class NodePaths
 
     /// <summary>The cluster user's home: /root for root, /home/&lt;user&gt; (on the shared /home when shared) otherwise.</summary>
     public static string HomeOf(string user) => user == "root" ? "/root" : $"/home/{user}";
+
+    /// <summary>Whether the cluster user may use sudo: a rule when ssh.sudo is set, a comment otherwise (so turning it off takes it away).</summary>
+    public const string Sudoers = "/etc/sudoers.d/gridspan";
 }

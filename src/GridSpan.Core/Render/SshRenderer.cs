@@ -33,14 +33,35 @@ public static class SshRenderer
         return $"{HostsQuote.Name(plan.Name)}-*,*.{HostsQuote.Name(plan.Domain)}";
     }
 
+    /// <summary>
+    /// The cluster user's authorized_keys: your keys and the user key (SSH between nodes); for root
+    /// also GridSpan's own key, since this file replaces the one the node booted with.
+    /// </summary>
     public static string RenderAuthorizedKeys(ClusterPlan plan, ClusterSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(secrets);
-        return new TextLines()
-            .Line("# Rendered by GridSpan: the user's keys and the cluster key (SSH between nodes).")
+        var text = new TextLines()
+            .Line(plan.User == "root"
+                ? "# Rendered by GridSpan: your keys, the cluster user's key (SSH between nodes) and GridSpan's key."
+                : "# Rendered by GridSpan: your keys and the cluster user's key (SSH between nodes).")
             .Lines(plan.UserPublicKeys)
-            .Line(secrets.ClusterSsh.PublicKey)
+            .Line(secrets.UserSsh.PublicKey);
+        if (plan.User == "root")
+        {
+            text.Line(secrets.ClusterSsh.PublicKey);
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The cluster user's sudo: everything without a password when ssh.sudo says so, nothing otherwise.</summary>
+    public static string RenderSudoers(ClusterPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var text = new TextLines().Line("# Rendered by GridSpan from ssh.sudo in cluster.yaml.");
+        return (plan.UserSudo
+            ? text.Line($"{plan.User} ALL=(ALL:ALL) NOPASSWD: ALL")
+            : text.Line($"# ssh.sudo is false: {plan.User} gets no sudo."))
             .ToString();
     }
 

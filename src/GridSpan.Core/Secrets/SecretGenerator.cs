@@ -57,7 +57,7 @@ public sealed class SecretGenerator(IRandomSource random)
         }
         var keys = hostKeys.ToImmutable();
         var munge = existing?.Munge ?? Munge();
-        var clusterSsh = existing?.ClusterSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan");
+        var clusterSsh = existing?.ClusterSsh ?? SshKey($"gridspan@{plan.Name}.gridspan");
         var storageSsh = existing?.StorageSsh ?? SshKey($"storage@{plan.Name}.gridspan");
         // Secrets saved before host certificates existed have no authority: it is added, and every node certified.
         var authority = existing?.HostCertificateAuthority ?? SshKey($"host-ca@{plan.Domain}");
@@ -69,7 +69,9 @@ public sealed class SecretGenerator(IRandomSource random)
             storageSsh,
             keys,
             authority,
-            Certify(plan, keyed, keys, authority, certified, existing?.HostKeys));
+            Certify(plan, keyed, keys, authority, certified, existing?.HostKeys),
+            // Drawn last, so the other keys of a seeded source are those drawn before the user key existed.
+            existing?.UserSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan"));
     }
 
     /// <summary>

@@ -242,8 +242,10 @@ public sealed class PlannerTests
     public void The_plan_lists_the_secrets_it_needs_and_who_gets_them()
     {
         Assert.Equal(
-            ["munge-key", "wireguard/demo-master", "wireguard/demo-hamburg-gw", "ssh/cluster", "ssh/storage", "ssh/host-keys"],
+            ["munge-key", "wireguard/demo-master", "wireguard/demo-hamburg-gw", "ssh/cluster", "ssh/user", "ssh/storage", "ssh/host-keys"],
             TwoSites.Secrets.Select(s => s.Name));
+        // GridSpan's own key stays off the nodes' homes (the master keeps it for its on-demand hooks); the user's key is everywhere.
+        Assert.Equal("demo-master", TwoSites.Secrets.Single(s => s.Name == "ssh/cluster").Nodes);
         Assert.Equal("demo-hamburg-gw", TwoSites.Secrets.Single(s => s.Name == "wireguard/demo-hamburg-gw").Nodes);
         Assert.DoesNotContain("demo-hamburg-gw", Hostlist.Parse(TwoSites.Secrets.Single(s => s.Name == "munge-key").Nodes));
     }

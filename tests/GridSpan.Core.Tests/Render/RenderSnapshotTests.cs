@@ -83,7 +83,11 @@ public sealed class RenderSnapshotTests
         Snapshot.Match("storage/nfs-worker.home.mount", File(vm.Render("demo-berlin-cpu-001"), "/etc/systemd/system/home.mount"));
         var local = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("storage/sshfs-gateway.vol-spool.mount", File(local.Render("demo-hamburg-gw"), "/etc/systemd/system/vol-spool.mount"));
-        Snapshot.Match("storage/master.authorized_keys.d-root", File(local.Render("demo-master"), "/etc/ssh/authorized_keys.d/root"));
+        var master = local.Render("demo-master");
+        Snapshot.Match("storage/master.authorized_keys.d-gridspan-storage", File(master, StorageRenderer.AuthorizedKeysPath));
+        Snapshot.Match("storage/master.sshd_config.d-gridspan.conf", File(master, SshdRenderer.DropInPath));
+        Snapshot.Match("storage/master.chroot.vol-spool.mount", File(master, "/etc/systemd/system/var-lib-gridspan-shares-vol-spool.mount"));
+        Snapshot.Match("storage/master.chroot.mount", File(master, "/etc/systemd/system/var-lib-gridspan-shares.mount"));
     }
 
     [Fact]
@@ -112,9 +116,32 @@ public sealed class RenderSnapshotTests
         Snapshot.Match("cloud-init/demo-hamburg-cpu-002.yaml", Redaction.Redact(renderer.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
         var container = Renderer(Demo, DemoSecrets, RenderOptions.DebianContainer);
         Snapshot.Match("cloud-init/local-cloud-demo-hamburg-cpu-002.yaml", Redaction.Redact(container.Render("demo-hamburg-cpu-002").CloudInitUserData, DemoSecrets));
-        var nonRoot = Demo with { User = "alice" };
+        var nonRoot = TestSpecs.Plan(TestSpecs.TwoSites() with { Ssh = new GridSpan.Config.SshSpec("alice", [], Sudo: false) });
         var aliceRenderer = Renderer(nonRoot, DemoSecrets, RenderOptions.DebianVm);
         Snapshot.Match("cloud-init/non-root-user.yaml", Redaction.Redact(aliceRenderer.Render("demo-master").CloudInitUserData, DemoSecrets));
+    }
+
+    [Theory]
+    [InlineData("demo-master", "container")]
+    [InlineData("demo-hamburg-cpu-001", "container")]
+    [InlineData("demo-hamburg-cpu-001", "vm")]
+    public void Bundle_of_an_ordinary_cluster_user_without_sudo(string node, string runtime)
+    {
+        var plan = TestSpecs.Plan(TestSpecs.TwoSites() with { Ssh = new GridSpan.Config.SshSpec("alice", [], Sudo: false) });
+        var options = runtime == "vm" ? RenderOptions.DebianVm : RenderOptions.DebianContainer;
+        var rendered = Renderer(plan, DemoSecrets, options).Render(node);
+        Snapshot.Match($"bundles/alice.{node}.{runtime}.txt", Describe(rendered.Bundle));
+        Snapshot.Match("users/sudoers-without-sudo", File(rendered, NodePaths.Sudoers));
+    }
+
+    [Fact]
+    public void Sudoers_and_authorized_keys_of_an_ordinary_cluster_user_with_sudo()
+    {
+        var plan = TestSpecs.Plan(TestSpecs.TwoSites() with { Ssh = new GridSpan.Config.SshSpec("alice", [], Sudo: true) });
+        var master = Renderer(plan, DemoSecrets, RenderOptions.DebianContainer).Render("demo-master");
+        Snapshot.Match("users/sudoers-with-sudo", File(master, NodePaths.Sudoers));
+        Snapshot.Match("users/alice.authorized_keys", File(master, "/home/alice/.ssh/authorized_keys"));
+        Assert.Contains("sudo", master.Bundle.Packages);
     }
 
     [Fact]
@@ -155,6 +182,14 @@ public sealed class RenderSnapshotTests
         foreach (var command in bundle.Commands)
         {
             text.Append($"  {command}\n");
+        }
+        if (!bundle.Accounts.IsEmpty)
+        {
+            text.Append("\naccounts:\n");
+            foreach (var account in bundle.Accounts)
+            {
+                text.Append($"  {account.Name} uid=gid={account.Id} home={account.Home}{(account.CreateHome ? " (created here)" : " (on a share)")}\n");
+            }
         }
         return text.ToString();
     }

@@ -26,7 +26,7 @@ public sealed class SharedStorageTests : IDisposable
     }
 
     [Fact]
-    public void A_worker_mounts_the_masters_share_over_sshfs_with_the_pinned_host_key_and_the_storage_key_gets_no_shell()
+    public void A_worker_mounts_the_masters_share_over_sshfs_with_the_pinned_host_key_and_the_storage_key_reaches_only_the_shares_files()
     {
         var share = Directory.CreateDirectory(Path.Combine(_files.FullName, "share")).FullName;
         var spec = TestSpecs.TwoSites() with { Storage = new GridSpan.Config.StorageSpec([share]) };
@@ -48,19 +48,33 @@ public sealed class SharedStorageTests : IDisposable
         Tool.Run("ip", ["-n", _master, "link", "set", "eth0", "up"], "");
         Tool.Run("ip", ["-n", _worker, "link", "set", "eth0", "up"], "");
 
-        // The master's sshd with what the bundle gives it: host key, and root's GridSpan-managed keys.
+        // The master's sshd with what the bundle gives it: host key, the storage account's key, and the drop-in's
+        // Match block for that account. The account and the chroot exist only in sshd's own mount namespace:
+        // a copy of /etc/passwd with the account the master's commands create, a tmpfs over /var/lib holding the
+        // chroot, and the share bind-mounted in it as the master's mount unit does.
         var hostKey = Write("master/ssh_host_ed25519_key", Content(master, NodePaths.HostKey));
         var hostCertificate = Write("master/ssh_host_ed25519_key-cert.pub", Content(master, SshRenderer.HostCertificatePath));
-        Write("master/authorized_keys.d/root", Content(master, "/etc/ssh/authorized_keys.d/root"));
+        Write($"master/authorized_keys.d/{StorageRenderer.StorageUser}", Content(master, StorageRenderer.AuthorizedKeysPath));
+        var dropIn = Content(master, SshdRenderer.DropInPath);
+        var matchBlock = dropIn[dropIn.IndexOf("Match User", StringComparison.Ordinal)..];
         var sshdConfig = Write("master/sshd_config", string.Join('\n',
             "ListenAddress 10.11.0.10", $"HostKey {hostKey}", $"HostCertificate {hostCertificate}", $"AuthorizedKeysFile {_files.FullName}/master/authorized_keys.d/%u",
             "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
-            "StrictModes no", "PidFile none", $"Subsystem sftp {StorageRenderer.SftpServer}", ""));
+            "StrictModes no", "PidFile none", "Subsystem sftp internal-sftp", matchBlock));
+        var passwd = Write("master/passwd", File.ReadAllText("/etc/passwd") + $"{StorageRenderer.StorageUser}:*:0:0::/:/usr/sbin/nologin\n");
+        File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var bind = Content(master, $"/etc/systemd/system/{StorageRenderer.MountUnitName(StorageRenderer.ChrootPath(share))}");
+        Assert.Contains($"Where={StorageRenderer.ChrootDirectory}{share}", bind, StringComparison.Ordinal);
+        Assert.Contains("Options=bind", bind, StringComparison.Ordinal);
+        Assert.Contains(StorageRenderer.CreateStorageUser, master.Commands);
         // sshd's privilege separation directory, which the openssh-server package normally provides at boot.
         // Created when missing and left in place: other suites running at the same time may need it too.
         Directory.CreateDirectory("/run/sshd");
         var start = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "netns", "exec", _master, "/usr/sbin/sshd", "-D", "-e", "-f", sshdConfig })
+        var inNamespace = $"mount --bind '{passwd}' /etc/passwd && mount -t tmpfs -o mode=0755 gridspan-test /var/lib && " +
+            $"mkdir -p '{StorageRenderer.ChrootPath(share)}' && mount --bind '{share}' '{StorageRenderer.ChrootPath(share)}' && " +
+            $"exec /usr/sbin/sshd -D -e -f '{sshdConfig}'";
+        foreach (var argument in new[] { "netns", "exec", _master, "unshare", "--mount", "--propagation", "private", "sh", "-c", inNamespace })
         {
             start.ArgumentList.Add(argument);
         }
@@ -75,7 +89,7 @@ public sealed class SharedStorageTests : IDisposable
         var unit = Content(worker, $"/etc/systemd/system/{StorageRenderer.MountUnitName(share)}");
         string Field(string name) => unit.Split('\n').Single(l => l.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
         Assert.Equal("fuse.sshfs", Field("Type"));
-        Assert.Equal($"root@demo-master:{share}", Field("What"));
+        Assert.Equal($"{StorageRenderer.StorageUser}@demo-master:{share}", Field("What"));
         var options = Field("Options")
             .Replace($"IdentityFile={NodePaths.StorageKey}", $"IdentityFile={key}", StringComparison.Ordinal)
             .Replace($"UserKnownHostsFile={NodePaths.KnownHosts}", $"UserKnownHostsFile={knownHosts}", StringComparison.Ordinal);
@@ -91,17 +105,36 @@ public sealed class SharedStorageTests : IDisposable
         Assert.Contains("written on the master", output, StringComparison.Ordinal);
         Assert.Equal("written on a worker\n", File.ReadAllText(Path.Combine(share, "from-worker")));
 
-        // The storage key opens SFTP only: a command over SSH never runs.
-        var shell = RunInWorker(
-            $"ssh -i '{key}' -o UserKnownHostsFile='{knownHosts}' -o StrictHostKeyChecking=yes -o BatchMode=yes root@demo-master " +
-            "'echo shell-ran-$((6*7))' </dev/null; true");
+        // The storage key opens SFTP only: a command over SSH never runs, and root does not accept the key.
+        var ssh = $"-i '{key}' -o UserKnownHostsFile='{knownHosts}' -o StrictHostKeyChecking=yes -o BatchMode=yes";
+        var shell = RunInWorker($"ssh {ssh} {StorageRenderer.StorageUser}@demo-master 'echo shell-ran-$((6*7))' </dev/null; true");
         Assert.DoesNotContain("shell-ran-42", shell, StringComparison.Ordinal);
+        var asRoot = RunInWorker($"ssh {ssh} root@demo-master 'echo shell-ran-$((6*7))' </dev/null 2>&1; echo exit=$?");
+        Assert.DoesNotContain("shell-ran-42", asRoot, StringComparison.Ordinal);
+        Assert.Contains("exit=255", asRoot, StringComparison.Ordinal);
+
+        // And SFTP reaches the shares only: outside them nothing is read or written.
+        var got = Path.Combine(_files.FullName, "got");
+        Sftp(ssh, $"get {share}/from-master {got}");
+        Assert.Equal("written on the master\n", File.ReadAllText(got));
+        Assert.Throws<InvalidOperationException>(() => Sftp(ssh, $"get /etc/passwd {got}.passwd"));
+        Assert.False(File.Exists(got + ".passwd"));
+        Assert.Throws<InvalidOperationException>(() => Sftp(ssh, $"put {passwd} /etc/gridspan-was-here"));
+        Assert.False(File.Exists("/etc/gridspan-was-here"));
+        // A path climbing out of the share stays inside the chroot (sshd resolves it there), never reaching the real directory.
+        var outside = Path.Combine(Path.GetDirectoryName(_files.FullName)!, $"gridspan-outside-{Guid.NewGuid():N}");
+        Sftp(ssh, $"-put {passwd} {share}/../../../{Path.GetFileName(outside)}");
+        Assert.False(File.Exists(outside));
 
         // A known-hosts file that does not trust the cluster's authority for the master's name makes the mount fail.
         var stranger = Write("worker/other_known_hosts", Content(worker, NodePaths.KnownHosts).Replace("demo-*,", "someone-else-*,", StringComparison.Ordinal));
         Assert.ThrowsAny<InvalidOperationException>(() => RunInWorker(
             $"mount -t fuse.sshfs '{Field("What")}' '{mountPoint}' -o '{options.Replace(knownHosts, stranger, StringComparison.Ordinal)}'"));
     }
+
+    /// <summary>One SFTP command with the storage key from the worker; throws when sftp reports it failed.</summary>
+    private string Sftp(string ssh, string command) =>
+        RunInWorker($"printf '%s\\n' '{command}' | sftp {ssh} -b - {StorageRenderer.StorageUser}@demo-master");
 
     private string RunInWorker(string script) => Tool.Run("ip", ["netns", "exec", _worker, "sh", "-c", script], "");
 

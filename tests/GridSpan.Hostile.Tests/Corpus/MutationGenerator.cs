@@ -224,6 +224,12 @@ internal static class MutationGenerator
         cases.Add(Case("user-uppercase", [("user", "Root")], 3, "an uppercase user"));
         cases.Add(Case("user-too-long", [("user", new string('u', 33))], 3, "a user of 33 characters"));
         cases.Add(Case("user-path", [("user", "../../etc")], 3, "a user that is a path"));
+        cases.Add(Case("user-system-slurm", [("user", "slurm")], 3, "the cluster user named like Slurm's own account (issue 10 item 19)"));
+        cases.Add(Case("user-storage-account", [("user", "gridspan-storage")], 3, "the cluster user named like the storage login (issue 10 items 17 and 19)"));
+        cases.Add(Raw("user-root-with-sudo", Render([]).Replace("ssh: { user: root", "ssh: { sudo: true, user: root", StringComparison.Ordinal), 3,
+            "sudo for root (issue 10 item 19)"));
+        cases.Add(Raw("user-ordinary-with-sudo", Render([("user", "alice")]).Replace("ssh: { user: alice", "ssh: { sudo: true, user: alice", StringComparison.Ordinal), 0,
+            "an ordinary cluster user given sudo: plans and renders (issue 10 item 19)"));
         cases.Add(Case("share-system-etc", [("share0", "/etc")], 3, "/etc shared"));
         cases.Add(Case("share-gridspan-state", [("share0", "/var/lib/gridspan")], 3, "the master's secrets shared"));
         cases.Add(Case("share-root", [("share0", "/")], 3, "/ shared"));

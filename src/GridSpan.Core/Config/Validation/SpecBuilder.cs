@@ -51,10 +51,30 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
         return errors.Count > 0 ? null : spec;
     }
 
+    /// <summary>Accounts the nodes' system or GridSpan itself own: a cluster user of that name would share them.</summary>
+    public static ImmutableArray<string> ReservedUsers { get; } =
+    [
+        "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy", "www-data", "backup", "list", "irc",
+        "gnats", "nobody", "_apt", "messagebus", "sshd", "systemd-network", "systemd-resolve", "systemd-timesync", "systemd-coredump",
+        "dnsmasq", "munge", "slurm", "statd", "_rpc", "polkitd", "gridspan", "gridspan-storage",
+    ];
+
     private SshSpec BuildSsh(ConfigSection section)
     {
         var keys = section.StringItems("publicKeys").SelectMany(entry => keyReader.Read(entry)).Distinct(StringComparer.Ordinal);
-        return new SshSpec(section.StringOrDefault("user"), [.. keys]);
+        var user = section.StringOrDefault("user");
+        var sudo = section.BooleanOrDefault("sudo");
+        if (ReservedUsers.Contains(user, StringComparer.Ordinal))
+        {
+            Add(section.LocationOf("user"), section.PathOf("user"), $"'{user}' is an account of the nodes' system or of GridSpan itself",
+                "name an ordinary user for the cluster, e.g. user: alice");
+        }
+        if (user == "root" && sudo)
+        {
+            Add(section.LocationOf("sudo"), section.PathOf("sudo"), "the cluster user is root, who needs no sudo",
+                "remove sudo, or name an ordinary user for the cluster (e.g. user: alice) and keep sudo: true if it should have root rights");
+        }
+        return new SshSpec(user, [.. keys], sudo);
     }
 
     private ImmutableArray<SiteSpec>? BuildSites(ConfigSection root, string? clusterName, bool shapeErrors)
