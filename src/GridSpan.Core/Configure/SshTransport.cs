@@ -122,9 +122,26 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
             }
             if (master is { } pid)
             {
-                await Wait.UntilAsync(_ => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromMilliseconds(20),
+                await Wait.UntilAsync(_ => Task.FromResult(HasExited(pid)), TimeSpan.FromMilliseconds(20),
                     TimeSpan.FromSeconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gone, or a zombie: the master ran in the background (ControlPersist), so init reaps it, and
+    /// this machine's init may take seconds to (measured: every closed master a zombie, 10 s waits).
+    /// </summary>
+    private static bool HasExited(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 1)..].TrimStart().StartsWith('Z');
+        }
+        catch (IOException)
+        {
+            return true;
         }
     }
 
