@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using GridSpan.Common;
@@ -19,6 +20,7 @@ public sealed class BundleWriter
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NewLine = "\n", PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private readonly string _root;
+    private readonly ConcurrentDictionary<string, byte> _checkedDirectories = new(StringComparer.Ordinal);
 
     private BundleWriter(string root) => _root = root;
 
@@ -103,30 +105,55 @@ public sealed class BundleWriter
         {
             throw new ArgumentException($"{relativePath} is outside {_root}", nameof(relativePath));
         }
-        var directory = _root;
-        foreach (var part in Path.GetRelativePath(_root, Path.GetDirectoryName(path)!).Split('/').Where(p => p is not ("" or ".")))
+        EnsureDirectory(Path.GetDirectoryName(path)!);
+        var bytes = Encoding.UTF8.GetBytes(content);
+        if (TryCreate(path, bytes, mode))
         {
-            directory = Path.Combine(directory, part);
-            if (PrivateFiles.IsSymlink(directory))
-            {
-                throw SymlinkRefused(directory);
-            }
-            Directory.CreateDirectory(directory);
+            return;
         }
-        if (File.Exists(path) || PrivateFiles.IsSymlink(path))
+        // An earlier render's file, or a link someone planted: deleting a symlink removes the link, never
+        // its target, and the new file is then created exclusively.
+        File.Delete(path);
+        if (!TryCreate(path, bytes, mode))
         {
-            // Deleting a symlink removes the link, never its target; the new file is then created exclusively.
-            File.Delete(path);
+            throw PrivateFiles.IsSymlink(path) ? SymlinkRefused(path) : GridSpanException.Failed(
+                $"{path} appeared again while render replaced it", "make sure nothing else writes into the output directory, then render again");
         }
+    }
+
+    /// <summary>Creates the file exclusively; false when something already has its name.</summary>
+    private static bool TryCreate(string path, byte[] bytes, int mode)
+    {
         try
         {
             using var stream = PrivateFiles.CreateNew(path, (UnixFileMode)mode);
-            stream.Write(new UTF8Encoding(false).GetBytes(content));
+            stream.Write(bytes);
+            return true;
         }
-        catch (IOException) when (PrivateFiles.IsSymlink(path))
+        catch (IOException) when (PrivateFiles.Exists(path))
         {
-            throw SymlinkRefused(path);
+            return false;
         }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="directory"/> and its parents below the output directory, refusing a symlink on
+    /// the way. A directory checked once is not checked again: this writer made it or found it a real
+    /// directory, and only the user can write into the output directory's tree.
+    /// </summary>
+    private void EnsureDirectory(string directory)
+    {
+        if (directory == _root || _checkedDirectories.ContainsKey(directory))
+        {
+            return;
+        }
+        EnsureDirectory(Path.GetDirectoryName(directory)!);
+        if (PrivateFiles.IsSymlink(directory))
+        {
+            throw SymlinkRefused(directory);
+        }
+        Directory.CreateDirectory(directory);
+        _checkedDirectories.TryAdd(directory, 0);
     }
 
     private static GridSpanException SymlinkRefused(string path) =>

@@ -155,6 +155,9 @@ public static partial class PrivateFiles
     public static bool IsPrivateDirectory(string path) =>
         Status(path) is { Type: FileType.Directory } status && status.Owner == EffectiveUserId() && (status.Mode & 0b000_111_111) == 0;
 
+    /// <summary>True when anything has the name <paramref name="path"/>, a dangling symlink included (it is not followed).</summary>
+    public static bool Exists(string path) => Status(path) is not null;
+
     /// <summary>True when <paramref name="path"/> itself is a symlink (it is not followed).</summary>
     public static bool IsSymlink(string path) => Status(path) is { Type: FileType.Symlink };
 
