@@ -25,7 +25,7 @@ public static class ClusterInput
             throw GridSpanException.NotFound($"the configuration file '{path}' does not exist",
                 "check the path given with -c/--config; examples/two-sites.yaml is a working start");
         }
-        var result = ClusterConfigLoader.Load(path, context.Providers);
+        var result = ClusterConfigLoader.Load(path, context.Providers, context.Environment.HomeDirectory);
         if (result.Spec is not { } spec)
         {
             ConfigErrorReport.Write(context.Error, path, result);

@@ -34,7 +34,8 @@ public static class CommandAction
         }
         catch (Exception failure)
         {
-            var log = CrashLog.Write(failure, string.Join(' ', Environment.GetCommandLineArgs().Skip(1)), context.CrashLogDirectory);
+            var log = CrashLog.Write(failure, string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
+                Path.Combine(context.Store.Home, "logs"));
             WriteError(context.Error, $"GridSpan failed unexpectedly ({failure.GetType().Name}); this is a bug",
                 log is not null ? $"the details are in {log}; please report them" : "the details could not be logged; run again to see whether it repeats");
             return (int)ExitCode.Failure;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using GridSpan.Cluster;
 using GridSpan.Common;
 
 namespace GridSpan.Cli;
@@ -12,12 +11,12 @@ namespace GridSpan.Cli;
 public static class CrashLog
 {
     /// <summary>Writes the failure and returns the log's path, or null when even that failed (the line then says so).</summary>
-    public static string? Write(Exception failure, string commandLine, string? directory = null)
+    /// <param name="directory">Where the log goes: the state store's "logs" ($GRIDSPAN_HOME/logs).</param>
+    public static string? Write(Exception failure, string commandLine, string directory)
     {
         ArgumentNullException.ThrowIfNull(failure);
         try
         {
-            directory ??= Path.Combine(ClusterStateStore.Default().Home, "logs");
             Directory.CreateDirectory(directory);
             var path = Path.Combine(directory,
                 $"crash-{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{Environment.ProcessId}.log");

@@ -1,3 +1,4 @@
+using GridSpan.Common;
 using GridSpan.Provision;
 
 namespace GridSpan.Cli;
@@ -5,9 +6,10 @@ namespace GridSpan.Cli;
 /// <summary>The providers compiled into this build. Adding a provider adds one line here.</summary>
 public static class ProviderCatalog
 {
-    public static IReadOnlyList<IProviderDefinition> All() =>
+    /// <summary>Every provider, each with the options <paramref name="environment"/> gives it.</summary>
+    public static IReadOnlyList<IProviderDefinition> All(HostEnvironment environment) =>
     [
-        new Providers.Local.LocalProviderDefinition(),
-        new Providers.OpenStack.OpenStackProviderDefinition(),
+        Providers.Local.LocalProviderDefinition.For(environment),
+        Providers.OpenStack.OpenStackProviderDefinition.For(environment),
     ];
 }

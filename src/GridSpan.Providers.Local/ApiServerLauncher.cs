@@ -3,7 +3,8 @@ namespace GridSpan.Providers.Local;
 /// <summary>Finds how to start the API server: the gridspan CLI next to this assembly, run by the same dotnet.</summary>
 public static class ApiServerLauncher
 {
-    public static IReadOnlyList<string>? Discover()
+    /// <param name="dotnetRoot">$DOTNET_ROOT: where to look for dotnet first when this process is not run by it; null for none.</param>
+    public static IReadOnlyList<string>? Discover(string? dotnetRoot)
     {
         var directory = AppContext.BaseDirectory;
         var cli = Path.Combine(directory, "gridspan.dll");
@@ -13,13 +14,13 @@ public static class ApiServerLauncher
         }
         var dotnet = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
             ? path
-            : FindDotnet();
+            : FindDotnet(dotnetRoot);
         return dotnet is null ? null : [dotnet, cli, "localcloud", "api", "serve"];
     }
 
-    private static string? FindDotnet()
+    private static string? FindDotnet(string? dotnetRoot)
     {
-        foreach (var candidate in new[] { Environment.GetEnvironmentVariable("DOTNET_ROOT"), "/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet" })
+        foreach (var candidate in new[] { dotnetRoot, "/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet" })
         {
             if (candidate is not null && File.Exists(Path.Combine(candidate, "dotnet")))
             {

@@ -23,49 +23,6 @@ public sealed record LocalCloudOptions(
 {
     public const string DefaultRoot = "/var/lib/gridspan/localcloud";
 
-    /// <summary>The machine's local cloud: what `gridspan localcloud` and the `local` provider use.</summary>
-    public static LocalCloudOptions Default { get; } = new(
-        DefaultRoot,
-        Path.Combine(DefaultRoot, "images"),
-        "gslc",
-        IPNetwork.Parse("198.18.0.0/24"),
-        8774,
-        ApiServerLauncher.Discover());
-
     /// <summary>The address of the API on the public segment (the segment's first host address).</summary>
     public IPAddress ApiAddress => Network.AddressMath.Host(PublicSegment, 1);
-}
-
-public static class LocalCloudEnvironment
-{
-    /// <summary>
-    /// The default options with overrides from GRIDSPAN_LOCALCLOUD_STATE, _IMAGES, _PREFIX, _PUBLIC and
-    /// _API_PORT (the API server gets its cloud this way; tests and benchmarks use their own cloud).
-    /// </summary>
-    public static LocalCloudOptions Options()
-    {
-        var options = LocalCloudOptions.Default;
-        string? Get(string name) => Environment.GetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_" + name) is { Length: > 0 } v ? v : null;
-        if (Get("STATE") is { } state)
-        {
-            options = options with { StateDirectory = state };
-        }
-        if (Get("IMAGES") is { } images)
-        {
-            options = options with { ImageDirectory = images };
-        }
-        if (Get("PREFIX") is { } prefix)
-        {
-            options = options with { Prefix = prefix };
-        }
-        if (Get("PUBLIC") is { } segment)
-        {
-            options = options with { PublicSegment = System.Net.IPNetwork.Parse(segment) };
-        }
-        if (Get("API_PORT") is { } port)
-        {
-            options = options with { ApiPort = int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) };
-        }
-        return options;
-    }
 }

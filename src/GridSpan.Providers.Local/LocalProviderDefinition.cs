@@ -7,13 +7,13 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Local;
 
 /// <summary>The `local` provider: sites are isolated networks on this machine, nodes are systemd containers.</summary>
-/// <param name="options">Which local cloud: the machine's, unless the environment names another (read once, when the provider is made).</param>
-public sealed class LocalProviderDefinition(LocalCloudOptions options) : IProviderDefinition, IClusterDiscovery, IPreflightCheck
+/// <param name="options">Which local cloud: the machine's, unless the environment names another.</param>
+/// <param name="apiCredentialsFile">Where a cluster node finds the local cloud API's credentials (<see cref="Api.LocalApiCredentials.DefaultPath"/>).</param>
+public sealed class LocalProviderDefinition(LocalCloudOptions options, string apiCredentialsFile) : IProviderDefinition, IClusterDiscovery, IPreflightCheck
 {
-    public LocalProviderDefinition()
-        : this(LocalCloudEnvironment.Options())
-    {
-    }
+    /// <summary>The provider of the local cloud the environment names (see <see cref="LocalCloudEnvironment"/>).</summary>
+    public static LocalProviderDefinition For(Common.HostEnvironment environment) =>
+        new(LocalCloudEnvironment.Options(environment), LocalCloudEnvironment.ApiCredentialsFile(environment));
 
     public string Name => "local";
 
@@ -73,7 +73,7 @@ public sealed class LocalProviderDefinition(LocalCloudOptions options) : IProvid
     /// used, so listing by tag works even when the cluster's own state is lost.
     /// </summary>
     public ISiteProvider Connect(SiteConnection connection) =>
-        Api.LocalApiCredentials.Find() is { } credentials
+        Api.LocalApiCredentials.Find(apiCredentialsFile) is { } credentials
             ? new Api.LocalApiSiteProvider(credentials, connection.Site.Name)
             : new LocalSiteProvider(new Cloud.LocalCloud(options, connection.Runner), connection.Site.Name);
 

@@ -13,15 +13,13 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition, IPrefligh
     private readonly Clouds.CloudsFileLocator _locator;
     private readonly Master.IssuedMasterCredentials _issued = new();
 
-    public OpenStackProviderDefinition()
-        : this(Clouds.CloudsFileLocator.Default)
-    {
-    }
-
     internal OpenStackProviderDefinition(Clouds.CloudsFileLocator locator)
     {
         _locator = locator;
     }
+
+    /// <summary>The provider, finding clouds.yaml where the environment says (OS_CLIENT_CONFIG_FILE, XDG_CONFIG_HOME, HOME).</summary>
+    public static OpenStackProviderDefinition For(Common.HostEnvironment environment) => new(Clouds.CloudsFileLocator.For(environment));
 
     public string Name => "openstack";
 

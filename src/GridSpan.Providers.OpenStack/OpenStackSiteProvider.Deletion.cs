@@ -85,19 +85,15 @@ public sealed partial class OpenStackSiteProvider
         {
             return;
         }
-        var deadline = DateTimeOffset.UtcNow + ServerDeleteTimeout;
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (await nova.GetServerAsync(resource.Id, cancellationToken).ConfigureAwait(false) is { } server)
+        NovaServer? server = null;
+        var gone = await Wait.UntilAsync(async token => (server = await nova.GetServerAsync(resource.Id, token).ConfigureAwait(false)) is null,
+            ServerDeletePoll, ServerDeleteTimeout, Time, cancellationToken).ConfigureAwait(false);
+        if (!gone)
         {
-            if (DateTimeOffset.UtcNow > deadline)
-            {
-                throw GridSpanException.Provider(_site,
-                    $"server '{resource.Name}' ({resource.Id}) is still {server.Status} {ServerDeleteTimeout.TotalMinutes:0} minutes after it was deleted"
-                    + (server.Fault is null ? "" : $": {server.Fault}"),
-                    "ask the cloud's operators to look at the server; run terminate again later");
-            }
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 2000));
+            throw GridSpanException.Provider(_site,
+                $"server '{resource.Name}' ({resource.Id}) is still {server!.Status} {ServerDeleteTimeout.TotalMinutes:0} minutes after it was deleted"
+                + (server.Fault is null ? "" : $": {server.Fault}"),
+                "ask the cloud's operators to look at the server; run terminate again later");
         }
     }
 }

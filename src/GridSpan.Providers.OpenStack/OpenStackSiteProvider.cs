@@ -42,6 +42,12 @@ public sealed partial class OpenStackSiteProvider : ISiteProvider
     /// <summary>How long <see cref="DeleteAsync"/> waits for a server to disappear.</summary>
     public TimeSpan ServerDeleteTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How often <see cref="DeleteAsync"/> asks whether a deleted server is gone.</summary>
+    public TimeSpan ServerDeletePoll { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock the waits run on (tests advance a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     internal static OpenStackSiteProvider Connect(SiteConnection connection, CloudsFileLocator locator, IssuedMasterCredentials issued)
     {
         var settings = connection.Site.Settings as OpenStackSiteSettings

@@ -27,11 +27,10 @@ public sealed class CheckCommandTests
     {
         var clouds = Path.Combine(Path.GetTempPath(), $"gridspan-clouds-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(clouds, "clouds:\n  elsewhere:\n    auth: { auth_url: 'http://127.0.0.1:9/v3' }\n");
-        var before = Environment.GetEnvironmentVariable("OS_CLIENT_CONFIG_FILE");
-        Environment.SetEnvironmentVariable("OS_CLIENT_CONFIG_FILE", clouds);
         try
         {
-            var run = await CliRun.InvokeAsync("check", "-c", SourceTree.Path("examples/openstack.yaml"));
+            var run = await CliRun.InvokeAsync(CliRun.ProcessEnvironment.With("OS_CLIENT_CONFIG_FILE", clouds),
+                "check", "-c", SourceTree.Path("examples/openstack.yaml"));
 
             Assert.Equal((int)ExitCode.ProviderFailure, run.ExitCode);
             Assert.Contains("FAIL site 'bielefeld': " + clouds + " has no cloud named 'bielefeld' (it has: elsewhere)", run.Out, StringComparison.Ordinal);
@@ -40,7 +39,6 @@ public sealed class CheckCommandTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("OS_CLIENT_CONFIG_FILE", before);
             File.Delete(clouds);
         }
     }
@@ -49,14 +47,13 @@ public sealed class CheckCommandTests
     public async Task Local_sites_are_checked_against_the_local_clouds_quotas_at_the_clusters_largest()
     {
         var state = Directory.CreateTempSubdirectory("gridspan-check-").FullName;
-        var before = Environment.GetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE");
-        Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", state);
+        var environment = CliRun.ProcessEnvironment.With("GRIDSPAN_LOCALCLOUD_STATE", state);
         try
         {
-            var cloud = new Providers.Local.Cloud.LocalCloud(Providers.Local.LocalCloudEnvironment.Options(), new ProcessCommandRunner());
+            var cloud = new Providers.Local.Cloud.LocalCloud(Providers.Local.LocalCloudEnvironment.Options(environment), new ProcessCommandRunner());
             await cloud.SetQuotaAsync(new Providers.Local.Cloud.QuotaRecord(10, 8), CancellationToken.None);
 
-            var run = await CliRun.InvokeAsync("check", "-c", SourceTree.Path("examples/two-sites.yaml"));
+            var run = await CliRun.InvokeAsync(environment, "check", "-c", SourceTree.Path("examples/two-sites.yaml"));
 
             Assert.Equal((int)ExitCode.ProviderFailure, run.ExitCode);
             Assert.Contains("  ok site 'berlin': GridSpan runs as root", run.Out, StringComparison.Ordinal);
@@ -68,7 +65,6 @@ public sealed class CheckCommandTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", before);
             Directory.Delete(state, recursive: true);
         }
     }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using GridSpan.Provision;
+using GridSpan.Common;
 using GridSpan.Testing;
 
 namespace GridSpan.Cli.Tests;
@@ -7,9 +7,15 @@ namespace GridSpan.Cli.Tests;
 /// <summary>Runs the real command tree in-process with consoles that write to strings.</summary>
 internal sealed record CliRun(int ExitCode, string Out, string Error)
 {
-    public static async Task<CliRun> InvokeAsync(params string[] args)
+    /// <summary>This process's environment, read once, as Program.cs reads it.</summary>
+    public static HostEnvironment ProcessEnvironment { get; } = HostEnvironment.FromProcess();
+
+    public static Task<CliRun> InvokeAsync(params string[] args) => InvokeAsync(ProcessEnvironment, args);
+
+    /// <param name="environment">What the CLI sees as its environment: tests point GRIDSPAN_HOME and the like at their own directories.</param>
+    public static async Task<CliRun> InvokeAsync(HostEnvironment environment, params string[] args)
     {
-        var (exitCode, output, error) = await CliInProcess.RunAsync(new ProviderRegistry(ProviderCatalog.All()), args).ConfigureAwait(false);
+        var (exitCode, output, error) = await CliInProcess.RunAsync(environment, args).ConfigureAwait(false);
         return new CliRun(exitCode, output, error);
     }
 }

@@ -1,5 +1,4 @@
 using GridSpan.Common;
-using GridSpan.Provision;
 using Spectre.Console;
 
 namespace GridSpan.Cli.Tests;
@@ -7,13 +6,15 @@ namespace GridSpan.Cli.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class CommandActionTests : IDisposable
 {
-    private readonly string _logs = Path.Combine(Path.GetTempPath(), $"gridspan-crash-test-{Guid.NewGuid():N}");
+    private readonly string _home = Path.Combine(Path.GetTempPath(), $"gridspan-crash-test-{Guid.NewGuid():N}");
+
+    private string Logs => Path.Combine(_home, "logs");
 
     public void Dispose()
     {
-        if (Directory.Exists(_logs))
+        if (Directory.Exists(_home))
         {
-            Directory.Delete(_logs, recursive: true);
+            Directory.Delete(_home, recursive: true);
         }
     }
 
@@ -21,7 +22,7 @@ public sealed class CommandActionTests : IDisposable
     public async Task An_unexpected_exception_is_one_line_naming_a_private_crash_log_that_holds_the_stack_trace_and_exit_code_1()
     {
         using var error = new StringWriter();
-        var context = new CliContext(Console(new StringWriter()), Console(error), new ProviderRegistry([]), _logs);
+        var context = CliContext.Compose(Console(new StringWriter()), Console(error), new HostEnvironment(new Dictionary<string, string?> { ["GRIDSPAN_HOME"] = _home }));
 
         var exitCode = await CommandAction.RunAsync(context, _ => throw new KeyNotFoundException("the key 'id' was not present"), CancellationToken.None);
 
@@ -29,7 +30,7 @@ public sealed class CommandActionTests : IDisposable
         var text = error.ToString();
         Assert.Contains("GridSpan failed unexpectedly (KeyNotFoundException); this is a bug", text, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        var log = Assert.Single(Directory.GetFiles(_logs, "crash-*.log"));
+        var log = Assert.Single(Directory.GetFiles(Logs, "crash-*.log"));
         Assert.Contains(log, text.ReplaceLineEndings(""), StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
         var details = await File.ReadAllTextAsync(log);
@@ -41,13 +42,13 @@ public sealed class CommandActionTests : IDisposable
     public async Task A_gridspan_error_stays_its_message_and_fix_without_a_crash_log()
     {
         using var error = new StringWriter();
-        var context = new CliContext(Console(new StringWriter()), Console(error), new ProviderRegistry([]), _logs);
+        var context = CliContext.Compose(Console(new StringWriter()), Console(error), new HostEnvironment(new Dictionary<string, string?> { ["GRIDSPAN_HOME"] = _home }));
 
         var exitCode = await CommandAction.RunAsync(context, _ => throw GridSpanException.Failed("it broke", "mend it"), CancellationToken.None);
 
         Assert.Equal((int)ExitCode.Failure, exitCode);
         Assert.Contains("it broke", error.ToString(), StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_logs));
+        Assert.False(Directory.Exists(Logs));
     }
 
     private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings

@@ -18,7 +18,7 @@ public sealed class ProviderNamesTests
     [Fact]
     public void No_provider_is_named_in_the_core_or_the_cli_outside_the_catalog()
     {
-        var providers = ProviderCatalog.All();
+        var providers = ProviderCatalog.All(CliRun.ProcessEnvironment);
         var names = providers.Select(p => Regex.Escape(p.Name));
         // A provider's own namespace (GridSpan.Providers.Local) is how code would reach around the contract.
         var namespaces = providers.Select(p => Regex.Escape(p.GetType().Namespace!["GridSpan.".Length..]));

@@ -14,17 +14,19 @@ namespace GridSpan.EndToEnd.Tests;
 /// A real cluster on a local cloud of its own (own state directory, name prefix, namespaces and
 /// GridSpan home), created with <see cref="ClusterCreator"/> exactly as `gridspan create` does.
 /// Disposing terminates the cluster, checks the cloud holds nothing of it, and removes the cloud
-/// with `down`, whether the test passed or not.
+/// with `down`, whether the test passed or not. Its cloud and home reach GridSpan through an
+/// environment of its own (<see cref="Environment"/>), never through the process's.
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
     private readonly string _directory;
     private bool _terminated;
 
-    private TestCluster(string directory, LocalCloud cloud, ClusterStateStore store, ProviderRegistry registry, string configPath, ClusterSpec spec, ClusterPlan plan)
+    private TestCluster(string directory, HostEnvironment environment, LocalCloud cloud, ClusterStateStore store, ProviderRegistry registry, string configPath,
+        ClusterSpec spec, ClusterPlan plan)
     {
         _directory = directory;
+        Environment = environment;
         Cloud = cloud;
         Store = store;
         Registry = registry;
@@ -32,6 +34,9 @@ public sealed class TestCluster : IAsyncDisposable
         Spec = spec;
         Plan = plan;
     }
+
+    /// <summary>The environment GridSpan sees: this process's, with this cluster's local cloud and GridSpan home.</summary>
+    public HostEnvironment Environment { get; }
 
     public LocalCloud Cloud { get; }
 
@@ -52,32 +57,24 @@ public sealed class TestCluster : IAsyncDisposable
     /// <summary>A local cloud and a cluster.yaml; the cluster is created by <see cref="CreateAsync()"/>.</summary>
     public static async Task<TestCluster> StartAsync(string yaml)
     {
-        await OneAtATime.WaitAsync();
-        try
-        {
-            var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
-            var directory = Path.Combine(Path.GetTempPath(), $"gridspan-e2e-{id}");
-            Directory.CreateDirectory(directory);
-            // The local provider finds its cloud through these (as the API server does); the tests of this assembly run one at a time.
-            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_STATE", Path.Combine(directory, "cloud"));
-            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_PREFIX", $"e{id}");
-            var options = LocalCloudEnvironment.Options();
-            var cloud = new LocalCloud(options, new ProcessCommandRunner());
-            await cloud.PreflightAsync(CancellationToken.None);
-            await cloud.Images.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, CancellationToken.None);
-            var configPath = Path.Combine(directory, "cluster.yaml");
-            await File.WriteAllTextAsync(configPath, yaml);
-            var registry = new ProviderRegistry([new LocalProviderDefinition()]);
-            var loaded = ClusterConfigLoader.Load(configPath, registry);
-            var spec = loaded.Spec ?? throw new InvalidOperationException(string.Join("\n", loaded.FormatErrors()));
-            var plan = Planner.Plan(spec, FlavorCatalog.FromProviders(spec, registry));
-            return new TestCluster(directory, cloud, new ClusterStateStore(Path.Combine(directory, "home")), registry, configPath, spec, plan);
-        }
-        catch
-        {
-            OneAtATime.Release();
-            throw;
-        }
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
+        var directory = Path.Combine(Path.GetTempPath(), $"gridspan-e2e-{id}");
+        Directory.CreateDirectory(directory);
+        // The local provider finds its cloud through these (as the API server does).
+        var environment = HostEnvironment.FromProcess()
+            .With("GRIDSPAN_LOCALCLOUD_STATE", Path.Combine(directory, "cloud"))
+            .With("GRIDSPAN_LOCALCLOUD_PREFIX", $"e{id}")
+            .With("GRIDSPAN_HOME", Path.Combine(directory, "home"));
+        var cloud = new LocalCloud(LocalCloudEnvironment.Options(environment), new ProcessCommandRunner());
+        await cloud.PreflightAsync(CancellationToken.None);
+        await cloud.Images.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, CancellationToken.None);
+        var configPath = Path.Combine(directory, "cluster.yaml");
+        await File.WriteAllTextAsync(configPath, yaml);
+        var registry = new ProviderRegistry([LocalProviderDefinition.For(environment)]);
+        var loaded = ClusterConfigLoader.Load(configPath, registry, environment.HomeDirectory);
+        var spec = loaded.Spec ?? throw new InvalidOperationException(string.Join("\n", loaded.FormatErrors()));
+        var plan = Planner.Plan(spec, FlavorCatalog.FromProviders(spec, registry));
+        return new TestCluster(directory, environment, cloud, ClusterStateStore.For(environment), registry, configPath, spec, plan);
     }
 
     /// <summary>The self-contained binary for masters is published once per build into this cache, shared by the tests.</summary>
@@ -85,7 +82,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public ClusterCreator Creator() => new(Store, Registry, new ProcessCommandRunner())
     {
-        MasterBinary = new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache),
+        MasterBinary = new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache, Environment.Get(MasterBinary.OverrideVariable)),
     };
 
     public async Task<CreateOutcome> CreateAsync()
@@ -115,13 +112,14 @@ public sealed class TestCluster : IAsyncDisposable
     public async Task<CreateOutcome> CreateAsync(string yaml)
     {
         await File.WriteAllTextAsync(ConfigPath, yaml);
-        var loaded = ClusterConfigLoader.Load(ConfigPath, Registry);
+        var loaded = ClusterConfigLoader.Load(ConfigPath, Registry, Environment.HomeDirectory);
         Spec = loaded.Spec ?? throw new InvalidOperationException(string.Join("\n", loaded.FormatErrors()));
         Plan = Planner.Plan(Spec, FlavorCatalog.FromProviders(Spec, Registry));
         return await CreateAsync();
     }
 
-    public ClusterWorkspace Open() => ClusterWorkspace.Open(Store, Plan.Name, Registry, new ProcessCommandRunner(), new ProcessCommandRunner());
+    public ClusterWorkspace Open() => ClusterWorkspace.Open(Store, Plan.Name, Registry, new ProcessCommandRunner(), new ProcessCommandRunner(),
+        Environment.HomeDirectory);
 
     /// <summary>Runs a shell command on a node as the cluster user; fails the test with its stderr when it fails.</summary>
     public async Task<string> RunAsync(string node, string command, string? input = null)
@@ -138,19 +136,9 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     public async Task<(int ExitCode, string Out, string Error)> CliAsync(params string[] args)
     {
-        var binary = await new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache).EnsureAsync(CancellationToken.None);
-        var before = (Home: Environment.GetEnvironmentVariable("GRIDSPAN_HOME"), Binary: Environment.GetEnvironmentVariable(MasterBinary.OverrideVariable));
-        Environment.SetEnvironmentVariable("GRIDSPAN_HOME", Store.Home);
-        Environment.SetEnvironmentVariable(MasterBinary.OverrideVariable, binary);
-        try
-        {
-            return await Testing.CliInProcess.RunAsync(Registry, args);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("GRIDSPAN_HOME", before.Home);
-            Environment.SetEnvironmentVariable(MasterBinary.OverrideVariable, before.Binary);
-        }
+        var binary = await new MasterBinary(new ProcessCommandRunner(), MasterBinaryCache, Environment.Get(MasterBinary.OverrideVariable))
+            .EnsureAsync(CancellationToken.None);
+        return await Testing.CliInProcess.RunAsync(Environment.With(MasterBinary.OverrideVariable, binary), args);
     }
 
     /// <summary>Terminates the cluster and returns what its cloud still holds (nothing, when it works).</summary>
@@ -187,7 +175,6 @@ public sealed class TestCluster : IAsyncDisposable
         {
             await Cloud.DownAsync(CancellationToken.None);
             Directory.Delete(_directory, recursive: true);
-            OneAtATime.Release();
         }
     }
 }

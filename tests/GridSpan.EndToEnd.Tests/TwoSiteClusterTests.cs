@@ -226,7 +226,7 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
         Assert.InRange(masterPeer.HandshakeAgeSeconds!.Value, 0, 180);
         Assert.Equal(Master, Assert.Single(status.Nodes.Single(n => n.Name == Gateway).Vpn).Peer);
 
-        var tagged = await new GridSpan.Providers.Local.LocalProviderDefinition().ListAllAsync(new GridSpan.Common.ProcessCommandRunner(), CancellationToken.None);
+        var tagged = await GridSpan.Providers.Local.LocalProviderDefinition.For(Cluster.Environment).ListAllAsync(new GridSpan.Common.ProcessCommandRunner(), CancellationToken.None);
         Assert.Contains(tagged, r => r.ClusterId == status.ClusterId && r.Name == Master);
     }
 

@@ -97,16 +97,8 @@ public sealed class ApiTests
         Assert.Equal("/etc/gridspan/local-cloud-api.json", path);
         var credentialsFile = Path.Combine(test.Directory, "local-cloud-api.json");
         await File.WriteAllTextAsync(credentialsFile, content);
-        Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", credentialsFile);
-        Api.LocalApiCredentials credentials;
-        try
-        {
-            credentials = Api.LocalApiCredentials.Find()!;
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS", null);
-        }
+        var credentials = Api.LocalApiCredentials.Find(LocalCloudEnvironment.ApiCredentialsFile(
+            Common.HostEnvironment.Empty.With(LocalCloudEnvironment.ApiCredentialsVariable, credentialsFile)))!;
         Assert.Equal(test.Cloud.ApiUri, credentials.Url);
         await using var api = new Api.LocalApiSiteProvider(credentials, "site", WorldHandler(test));
         var none = CancellationToken.None;

@@ -35,7 +35,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
         var workerTarget = SshTarget.Direct("worker", worker.Address.ToString(), await HostKeysAsync(sites, worker)).Via(masterTarget);
         var runner = new NetworkNamespaceRunner(test.Cloud.Names.World, new ProcessCommandRunner());
         await using var transport = new SshTransport(
-            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey), runner);
+            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey, null), runner);
         var converger = new NodeConverger(new ConvergeOptions { HealthChecks = [new MungeRoundTrip()] });
         var configurator = new ClusterConfigurator(transport, converger) { ConnectWait = TimeSpan.FromSeconds(30) };
         var mungeKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(64));
@@ -85,7 +85,7 @@ public sealed class ConvergeOnLocalCloudTests(ITestOutputHelper output)
         var node = await sites.BootAsync("lonely", network, await sites.GroupAsync("ssh", Sites.Tcp(22)));
         var address = await sites.FloatingAsync(node);
         await using var transport = new SshTransport(
-            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey), new NetworkNamespaceRunner(test.Cloud.Names.World, new ProcessCommandRunner()));
+            SshTransportOptions.ForCluster(Path.Combine(test.Directory, "cluster"), test.PrivateKey, null), new NetworkNamespaceRunner(test.Cloud.Names.World, new ProcessCommandRunner()));
         var session = await transport.ConnectAsync(SshTarget.Direct("lonely", address.ToString(), await HostKeysAsync(sites, node)), TimeSpan.FromSeconds(30), None);
 
         var failure = await Assert.ThrowsAsync<GridSpanException>(() => new NodeConverger().ConvergeAsync(

@@ -17,7 +17,7 @@ public sealed class LocalSettingsTests
         overlay: { kind: wireguard, cidr: 10.99.0.0/24 }
         storage: { shares: [/home] }
         slurm: { suspendTime: 300, resumeTimeout: 300 }
-        """, "cluster.yaml", "/tmp", new ProviderRegistry([new LocalProviderDefinition()]));
+        """, "cluster.yaml", "/tmp", new ProviderRegistry([LocalProviderDefinition.For(Common.HostEnvironment.Empty)]), "/nonexistent");
 
     [Fact]
     public void A_subnet_and_an_mtu_load_into_local_settings()

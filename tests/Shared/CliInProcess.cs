@@ -1,18 +1,22 @@
 using System.CommandLine;
 using GridSpan.Cli;
-using GridSpan.Provision;
+using GridSpan.Common;
 using Spectre.Console;
 
 namespace GridSpan.Testing;
 
-/// <summary>Runs the real command tree in this process, as Program.cs does, with consoles that write to strings.</summary>
+/// <summary>
+/// Runs the real command tree in this process, composed as Program.cs composes it, with consoles that write
+/// to strings and an environment of the test's own in place of the process's.
+/// </summary>
 public static class CliInProcess
 {
-    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(ProviderRegistry providers, params string[] args)
+    /// <param name="environment">What the CLI sees as its environment (GRIDSPAN_HOME, the local cloud's variables, ...).</param>
+    public static async Task<(int ExitCode, string Out, string Error)> RunAsync(HostEnvironment environment, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var context = new CliContext(Console(output), Console(error), providers);
+        var context = CliContext.Compose(Console(output), Console(error), environment);
         var exitCode = await CommandTree.Build(context).Parse(args)
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
             .ConfigureAwait(false);

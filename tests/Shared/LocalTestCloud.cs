@@ -17,7 +17,7 @@ public sealed class LocalImageFixture : IAsyncLifetime
 
     public static async Task EnsureBuiltAsync(CancellationToken cancellationToken)
     {
-        var store = new ImageStore(LocalCloudEnvironment.Options().ImageDirectory, new ProcessCommandRunner());
+        var store = new ImageStore(LocalCloudEnvironment.Options(HostEnvironment.FromProcess()).ImageDirectory, new ProcessCommandRunner());
         await store.EnsureBuiltAsync(ImageRecipe.Debian12, _ => { }, force: false, cancellationToken).ConfigureAwait(false);
     }
 }
@@ -48,7 +48,7 @@ public sealed class LocalTestCloud : IAsyncDisposable
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
         var directory = Path.Combine(Path.GetTempPath(), $"gridspan-localcloud-test-{id}");
         System.IO.Directory.CreateDirectory(directory);
-        var options = LocalCloudEnvironment.Options() with { StateDirectory = Path.Combine(directory, "state"), Prefix = $"t{id}" };
+        var options = LocalCloudEnvironment.Options(HostEnvironment.FromProcess()) with { StateDirectory = Path.Combine(directory, "state"), Prefix = $"t{id}" };
         var cloud = new LocalCloud(options, new ProcessCommandRunner());
         var result = await new ProcessCommandRunner().RunAsync(
             CommandRequest.Of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(directory, "id_ed25519")), CancellationToken.None);

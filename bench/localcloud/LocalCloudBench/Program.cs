@@ -13,7 +13,7 @@ var runner = new ProcessCommandRunner();
 var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(2));
 var directory = Path.Combine(Path.GetTempPath(), $"gridspan-localcloud-bench-{id}");
 Directory.CreateDirectory(directory);
-var options = LocalCloudOptions.Default with { StateDirectory = Path.Combine(directory, "state"), Prefix = $"b{id}" };
+var options = LocalCloudEnvironment.Options(HostEnvironment.FromProcess()) with { StateDirectory = Path.Combine(directory, "state"), Prefix = $"b{id}" };
 var cloud = new LocalCloud(options, runner, Console.Error.WriteLine);
 var clock = Stopwatch.StartNew();
 var image = await cloud.Images.EnsureBuiltAsync(ImageRecipe.Debian12, line => Console.Error.WriteLine("  " + line), force: false, none);

@@ -42,7 +42,8 @@ public static class CreateCommand
             var creator = new ClusterCreator(store, context.Providers, context.Runner)
             {
                 TransportRunner = new ProcessCommandRunner(view.Trace),
-                MasterBinary = new MasterBinary(context.Runner, Path.Combine(store.Home, "cache", "master-binary")),
+                MasterBinary = new MasterBinary(context.Runner, Path.Combine(store.Home, "cache", "master-binary"),
+                    context.Environment.Get(MasterBinary.OverrideVariable)),
             };
             var sites = plan.Sites.Length == 1 ? "1 site" : $"{plan.Sites.Length} sites";
             var observer = new CreateObserver

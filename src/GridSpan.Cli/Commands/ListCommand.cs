@@ -32,7 +32,8 @@ public static class ListCommand
                 var state = store.Require(name);
                 try
                 {
-                    await using var cluster = ClusterWorkspace.Open(store, name, context.Providers, context.Runner, context.Runner);
+                    await using var cluster = ClusterWorkspace.Open(store, name, context.Providers, context.Runner, context.Runner,
+                        context.Environment.HomeDirectory);
                     var resources = await ClusterTerminator.ListAsync(state.ClusterId, cluster.Providers, token).ConfigureAwait(false);
                     entries.Add(new ClusterEntry(name, state.ClusterId, resources.Count(r => r.Resource.Kind == ResourceKind.Server), resources.Length, true, null));
                 }

@@ -24,7 +24,7 @@ public static class LocalCloudCommand
     }
 
     private static LocalCloud Open(CliContext context) =>
-        new(LocalCloudEnvironment.Options(), context.Runner, message => context.Error.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        new(LocalCloudEnvironment.Options(context.Environment), context.Runner, message => context.Error.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
 
     private static Command Image(CliContext context)
     {
@@ -145,7 +145,7 @@ public static class LocalCloudCommand
         connect.Arguments.Add(port);
         connect.SetAction((parse, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
-            var options = LocalCloudEnvironment.Options();
+            var options = LocalCloudEnvironment.Options(context.Environment);
             if (!System.Net.IPAddress.TryParse(parse.GetValue(address), out var target) || !options.PublicSegment.Contains(target))
             {
                 throw GridSpanException.Failed($"'{parse.GetValue(address)}' is not an address on the local cloud's public segment {options.PublicSegment}",
@@ -165,7 +165,7 @@ public static class LocalCloudCommand
         var serve = new Command("serve", "Serve the API on the public segment until stopped.");
         serve.SetAction((_, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
-            var options = LocalCloudEnvironment.Options();
+            var options = LocalCloudEnvironment.Options(context.Environment);
             var cloud = new LocalCloud(options, context.Runner);
             await Providers.Local.Api.ApiServer.RunAsync(cloud, token).ConfigureAwait(false);
             return ExitCode.Success;

@@ -40,13 +40,30 @@ public static class NodeCommand
         reconcile.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             SignalMask.Clear();
-            await using var session = MasterSession.Open(context.Providers, context.Runner, null);
+            await using var session = OpenSession(context);
             var report = await new ElasticNodes(session.Cluster).ReconcileAsync(token).ConfigureAwait(false);
             context.Out.WriteLine($"reconcile: deleted {report.Deleted.Length}, finished {report.Finished.Length}, reset {report.Reset.Length}");
             return ExitCode.Success;
         }, cancellationToken));
         command.Subcommands.Add(reconcile);
         return command;
+    }
+
+    /// <summary>The hook's session, with the paths the environment names.</summary>
+    private static MasterSession OpenSession(CliContext context)
+    {
+        var environment = context.Environment;
+        if (environment.Get("PATH") is null)
+        {
+            // Slurm starts its hooks with an almost empty environment; ssh and scontrol are found on the usual path.
+            Environment.SetEnvironmentVariable("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        }
+        var paths = new MasterSessionPaths(
+            environment.Get(MasterSessionPaths.HomeVariable) ?? MasterKit.Home,
+            environment.Get(MasterSessionPaths.LogVariable) ?? MasterKit.LogFile,
+            environment.RuntimeDirectory,
+            environment.HomeDirectory);
+        return MasterSession.Open(context.Providers, context.Runner, paths, null);
     }
 
     private static Command Verb(CliContext context, string name, string description,
@@ -57,7 +74,7 @@ public static class NodeCommand
         verb.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             SignalMask.Clear(); // still on the main thread: before the first await
-            await using var session = MasterSession.Open(context.Providers, context.Runner, null);
+            await using var session = OpenSession(context);
             return await body(new ElasticNodes(session.Cluster), parseResult.GetValue(hostlist)!, token).ConfigureAwait(false);
         }, cancellationToken));
         return verb;

@@ -30,7 +30,8 @@ public static class SshCommand
                 throw GridSpanException.InvalidConfig("gridspan ssh takes a cluster name, optionally a node, then -- and a command",
                     "e.g. gridspan ssh demo demo-master -- sinfo");
             }
-            await using var cluster = ClusterWorkspace.Open(context.Store, before[0], context.Providers, context.Runner, context.Runner);
+            await using var cluster = ClusterWorkspace.Open(context.Store, before[0], context.Providers, context.Runner, context.Runner,
+                context.Environment.HomeDirectory);
             var node = before.Count == 2 ? before[1] : cluster.Plan.Master;
             var target = cluster.Target(node);
             cluster.Transport.Session(target); // writes the client files for this node and its jump host

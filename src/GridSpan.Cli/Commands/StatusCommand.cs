@@ -32,7 +32,7 @@ public static class StatusCommand
         command.SetAction((parseResult, cancellationToken) => CommandAction.RunAsync(context, async token =>
         {
             await using var cluster = ClusterWorkspace.Open(context.Store, parseResult.GetValue(name)!, context.Providers,
-                context.Runner, context.Runner);
+                context.Runner, context.Runner, context.Environment.HomeDirectory);
             var status = await ClusterStatusReader.ReadAsync(cluster, token).ConfigureAwait(false);
             if (parseResult.GetValue(json))
             {

@@ -35,7 +35,8 @@ public static class TerminateCommand
                 string clusterId;
                 if (state is not null)
                 {
-                    cluster = ClusterWorkspace.Open(store, clusterName, context.Providers, context.Runner, context.Runner);
+                    cluster = ClusterWorkspace.Open(store, clusterName, context.Providers, context.Runner, context.Runner,
+                        context.Environment.HomeDirectory);
                     providers = cluster.Providers;
                     clusterId = state.ClusterId;
                 }

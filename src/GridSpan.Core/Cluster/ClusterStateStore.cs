@@ -26,13 +26,19 @@ public sealed class ClusterStateStore(string home)
 
     public string Home { get; } = home;
 
-    /// <summary>$GRIDSPAN_HOME, else ~/.gridspan.</summary>
-    public static ClusterStateStore Default()
+    /// <summary>
+    /// This user's short-lived files' directory as the environment names it ($XDG_RUNTIME_DIR): where the
+    /// SSH control sockets of a cluster go when its directory's path is too long for them (see
+    /// <see cref="Configure.SshTransportOptions.ForCluster"/>). Null: a private one under the temporary directory.
+    /// </summary>
+    public string? RuntimeDirectory { get; init; }
+
+    /// <summary>The store the environment names: $GRIDSPAN_HOME, else ~/.gridspan.</summary>
+    public static ClusterStateStore For(HostEnvironment environment)
     {
-        var home = Environment.GetEnvironmentVariable("GRIDSPAN_HOME") is { Length: > 0 } set
-            ? set
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".gridspan");
-        return new ClusterStateStore(Path.GetFullPath(home));
+        ArgumentNullException.ThrowIfNull(environment);
+        var home = environment.Get("GRIDSPAN_HOME") ?? Path.Combine(environment.HomeDirectory, ".gridspan");
+        return new ClusterStateStore(Path.GetFullPath(home)) { RuntimeDirectory = environment.RuntimeDirectory };
     }
 
     public string ClustersDirectory => Path.Combine(Home, "clusters");

@@ -29,7 +29,8 @@ public sealed class ClusterWorkspace : IAsyncDisposable
         Providers = providers;
         ClientRunner = clientRunner;
         _transport = new(() => new SshTransport(
-            SshTransportOptions.ForCluster(store.DirectoryOf(plan.Name), store.SaveIdentity(plan.Name, secrets.ClusterSsh.PrivateKey)), ClientRunner));
+            SshTransportOptions.ForCluster(store.DirectoryOf(plan.Name), store.SaveIdentity(plan.Name, secrets.ClusterSsh.PrivateKey), store.RuntimeDirectory),
+            ClientRunner));
     }
 
     public ClusterStateStore Store { get; }
@@ -72,7 +73,9 @@ public sealed class ClusterWorkspace : IAsyncDisposable
     }
 
     /// <summary>Opens a cluster created before, from its local state.</summary>
-    public static ClusterWorkspace Open(ClusterStateStore store, string name, ProviderRegistry registry, ICommandRunner runner, ICommandRunner clientRunner)
+    /// <param name="homeDirectory">The user's home directory: what `~/` means in the cluster's configuration.</param>
+    public static ClusterWorkspace Open(ClusterStateStore store, string name, ProviderRegistry registry, ICommandRunner runner, ICommandRunner clientRunner,
+        string homeDirectory)
     {
         ArgumentNullException.ThrowIfNull(store);
         var state = store.Require(name);
@@ -80,17 +83,18 @@ public sealed class ClusterWorkspace : IAsyncDisposable
         var secrets = SecretStore.Load(store.DirectoryOf(name)) ?? throw GridSpanException.NotFound(
             $"cluster '{name}' has no secrets in {store.DirectoryOf(name)}",
             "without them its nodes cannot be reached; `gridspan terminate` still removes its resources");
-        return Connect(store, LoadSpec(store, state, registry), plan, secrets, state, registry, runner, clientRunner);
+        return Connect(store, LoadSpec(store, state, registry, homeDirectory), plan, secrets, state, registry, runner, clientRunner);
     }
 
     /// <summary>The cluster's configuration: the original file when it is still there and valid, else the copy kept in the state.</summary>
-    public static ClusterSpec LoadSpec(ClusterStateStore store, ClusterState state, ProviderRegistry registry)
+    /// <param name="homeDirectory">The user's home directory: what `~/` means in the configuration.</param>
+    public static ClusterSpec LoadSpec(ClusterStateStore store, ClusterState state, ProviderRegistry registry, string homeDirectory)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(state);
         foreach (var path in new[] { state.SourceFile, store.SpecCopy(state.Name) })
         {
-            if (File.Exists(path) && ClusterConfigLoader.Load(path, registry).Spec is { } spec && spec.Name == state.Name)
+            if (File.Exists(path) && ClusterConfigLoader.Load(path, registry, homeDirectory).Spec is { } spec && spec.Name == state.Name)
             {
                 return spec;
             }

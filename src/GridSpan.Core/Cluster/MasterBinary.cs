@@ -12,7 +12,8 @@ namespace GridSpan.Cluster;
 /// file) into a cache keyed by the hash of the running build's assemblies, and copied to the master
 /// only when the master's copy differs.
 /// </summary>
-public sealed partial class MasterBinary(ICommandRunner runner, string cacheDirectory)
+/// <param name="overridePath">A prebuilt binary to install instead (<see cref="OverrideVariable"/>); null publishes one.</param>
+public sealed partial class MasterBinary(ICommandRunner runner, string cacheDirectory, string? overridePath)
 {
     /// <summary>A prebuilt binary to install instead of publishing one (packaging, CI).</summary>
     public const string OverrideVariable = "GRIDSPAN_MASTER_BINARY";
@@ -22,7 +23,7 @@ public sealed partial class MasterBinary(ICommandRunner runner, string cacheDire
     /// <summary>The path of a self-contained binary of this build, publishing it on first use.</summary>
     public async Task<string> EnsureAsync(CancellationToken cancellationToken)
     {
-        if (Environment.GetEnvironmentVariable(OverrideVariable) is { Length: > 0 } given)
+        if (overridePath is { Length: > 0 } given)
         {
             return File.Exists(given)
                 ? given

@@ -85,15 +85,16 @@ public static partial class PrivateFiles
     }
 
     /// <summary>
-    /// The directory for this user's short-lived files (sockets, scratch copies): $XDG_RUNTIME_DIR when it is
-    /// this user's and private; otherwise gridspan-UID under the temporary directory, when this user owns it
-    /// privately (made here if missing); otherwise, when another user has taken that name, a new random one.
+    /// The directory for this user's short-lived files (sockets, scratch copies): <paramref name="preferred"/>
+    /// ($XDG_RUNTIME_DIR, see <see cref="HostEnvironment.RuntimeDirectory"/>) when it is this user's and private;
+    /// otherwise gridspan-UID under the temporary directory, when this user owns it privately (made here if
+    /// missing); otherwise, when another user has taken that name, a new random one.
     /// </summary>
-    public static string RuntimeDirectory()
+    public static string RuntimeDirectory(string? preferred)
     {
-        if (Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime && IsPrivateDirectory(runtime))
+        if (preferred is { Length: > 0 } && IsPrivateDirectory(preferred))
         {
-            return runtime;
+            return preferred;
         }
         return FallbackRuntime.Value;
     }

@@ -15,7 +15,8 @@ public static class ClusterConfigLoader
     public const int MaximumFileBytes = 1024 * 1024;
 
     /// <param name="path">The file; error locations name it as given.</param>
-    public static ConfigLoadResult Load(string path, IProviderCatalog providers)
+    /// <param name="homeDirectory">What `~/` in the file's paths (public keys) means: the user's home directory.</param>
+    public static ConfigLoadResult Load(string path, IProviderCatalog providers, string homeDirectory)
     {
         var file = UserFile.ReadText(path, MaximumFileBytes);
         if (file.Text is not { } text)
@@ -27,15 +28,13 @@ public static class ClusterConfigLoader
             ]);
         }
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
-        return LoadText(text, path, baseDirectory, providers);
+        return LoadText(text, path, baseDirectory, providers, homeDirectory);
     }
 
     /// <param name="fileName">The name error locations show.</param>
     /// <param name="baseDirectory">Where relative paths in the file (public keys) start.</param>
-    public static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, IProviderCatalog providers) =>
-        LoadText(text, fileName, baseDirectory, providers, HomeDirectory());
-
-    internal static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, IProviderCatalog providers, string homeDirectory)
+    /// <param name="homeDirectory">What `~/` in the file's paths (public keys) means: the user's home directory.</param>
+    public static ConfigLoadResult LoadText(string text, string fileName, string baseDirectory, IProviderCatalog providers, string homeDirectory)
     {
         var errors = new List<ConfigError>();
         ClusterSpec? spec = null;
@@ -61,9 +60,4 @@ public static class ClusterConfigLoader
         }
         return new ConfigLoadResult(spec ?? throw new InvalidOperationException("no spec and no error"), []);
     }
-
-    private static string HomeDirectory() =>
-        Environment.GetEnvironmentVariable("HOME") is { Length: > 0 } home
-            ? home
-            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 }

@@ -23,14 +23,15 @@ public sealed record SshTransportOptions(string IdentityFile, string Directory, 
     /// its "ssh" folder; sockets there too when the path is short enough, else in this user's private
     /// runtime directory, named by a hash of the cluster directory (so later runs share the connections).
     /// </summary>
-    public static SshTransportOptions ForCluster(string clusterDirectory, string identityFile)
+    /// <param name="runtimeDirectory">$XDG_RUNTIME_DIR, or null (see <see cref="Common.PrivateFiles.RuntimeDirectory"/>).</param>
+    public static SshTransportOptions ForCluster(string clusterDirectory, string identityFile, string? runtimeDirectory)
     {
         var directory = Path.Combine(clusterDirectory, "ssh");
         var control = Path.Combine(directory, "cm");
         if (control.Length > MaxControlDirectoryLength)
         {
             var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(clusterDirectory)))[..12];
-            control = Path.Combine(Common.PrivateFiles.RuntimeDirectory(), $"cm-{hash}");
+            control = Path.Combine(Common.PrivateFiles.RuntimeDirectory(runtimeDirectory), $"cm-{hash}");
         }
         return new SshTransportOptions(identityFile, directory, control);
     }

@@ -17,12 +17,6 @@ namespace GridSpan.Elastic;
 /// </summary>
 public sealed class MasterSession : IAsyncDisposable
 {
-    /// <summary>Overrides <see cref="MasterKit.Home"/> (tests).</summary>
-    public const string HomeVariable = "GRIDSPAN_ELASTIC_HOME";
-
-    /// <summary>Overrides <see cref="MasterKit.LogFile"/> (tests).</summary>
-    public const string LogVariable = "GRIDSPAN_ELASTIC_LOG";
-
     private readonly SshTransport _transport;
     private readonly string _clientDirectory;
 
@@ -35,16 +29,12 @@ public sealed class MasterSession : IAsyncDisposable
 
     public ElasticCluster Cluster { get; }
 
-    public static MasterSession Open(ProviderRegistry registry, ICommandRunner runner, Action<string>? echo)
+    public static MasterSession Open(ProviderRegistry registry, ICommandRunner runner, MasterSessionPaths paths, Action<string>? echo)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PATH")))
-        {
-            // Slurm starts its hooks with an almost empty environment; ssh and scontrol are found on the usual path.
-            Environment.SetEnvironmentVariable("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        }
-        var home = Environment.GetEnvironmentVariable(HomeVariable) is { Length: > 0 } given ? given : MasterKit.Home;
-        var log = new ElasticLog(Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } path ? path : MasterKit.LogFile, echo);
+        ArgumentNullException.ThrowIfNull(paths);
+        var home = paths.Home;
+        var log = new ElasticLog(paths.LogFile, echo);
         string Read(string name)
         {
             var file = Path.Combine(home, name);
@@ -56,7 +46,7 @@ public sealed class MasterSession : IAsyncDisposable
         var context = ElasticContext.Deserialize(Read(ElasticContext.FileName), Path.Combine(home, ElasticContext.FileName));
         var specPath = Path.Combine(home, "cluster.yaml");
         Read("cluster.yaml");
-        var loaded = ClusterConfigLoader.Load(specPath, registry);
+        var loaded = ClusterConfigLoader.Load(specPath, registry, paths.UserHome);
         var spec = loaded.Spec ?? throw GridSpanException.InvalidConfig($"{specPath} is not valid: {string.Join("; ", loaded.FormatErrors())}",
             "run `gridspan create` again to restore it");
         Read(SecretStore.FileName);
@@ -64,7 +54,7 @@ public sealed class MasterSession : IAsyncDisposable
         var providers = spec.Sites.ToImmutableDictionary(site => site.Name, site =>
             (registry.Find(site.Provider) ?? throw GridSpanException.InvalidConfig($"site '{site.Name}' uses provider '{site.Provider}', which this build lacks"))
                 .Connect(new SiteConnection(site, context.ClusterId, Path.Combine(home, "sites", site.Name), runner)), StringComparer.Ordinal);
-        var clientDirectory = PrivateFiles.CreateDirectory(PrivateFiles.RuntimeDirectory(), "gse-");
+        var clientDirectory = PrivateFiles.CreateDirectory(PrivateFiles.RuntimeDirectory(paths.RuntimeDirectory), "gse-");
         // New nodes are on the master's own network or one tunnel away: a short connect timeout, retried while they boot.
         var transport = new SshTransport(new SshTransportOptions(Path.Combine(home, "id_ed25519"), clientDirectory, Path.Combine(clientDirectory, "c"))
         {

@@ -15,9 +15,10 @@ public sealed record LocalApiCredentials(Uri Url, string Token)
     /// <summary>Where the configurator puts the credentials on a cluster's master (like clouds.yaml for OpenStack).</summary>
     public const string DefaultPath = "/etc/gridspan/local-cloud-api.json";
 
-    public static LocalApiCredentials? Find()
+    /// <summary>The credentials in <paramref name="path"/>; null when there is no such file (this is not a cluster node).</summary>
+    /// <param name="path">Usually <see cref="DefaultPath"/> (see <see cref="LocalCloudEnvironment.ApiCredentialsFile"/>).</param>
+    public static LocalApiCredentials? Find(string path)
     {
-        var path = Environment.GetEnvironmentVariable("GRIDSPAN_LOCALCLOUD_API_CREDENTIALS") is { Length: > 0 } given ? given : DefaultPath;
         if (!File.Exists(path))
         {
             return null;

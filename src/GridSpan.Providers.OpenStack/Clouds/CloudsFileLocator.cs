@@ -15,10 +15,12 @@ public sealed class CloudsFileLocator(Func<string, string?> environment, string 
     /// <summary>Where a cluster's master keeps the clouds.yaml files GridSpan issued it, one per entry.</summary>
     public const string MasterDirectory = "/etc/gridspan/openstack";
 
-    public static CloudsFileLocator Default { get; } = new(
-        Environment.GetEnvironmentVariable,
-        Environment.CurrentDirectory,
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+    /// <summary>Where the OpenStack client would look, given this environment and the current directory.</summary>
+    public static CloudsFileLocator For(Common.HostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return new(environment.Get, Environment.CurrentDirectory, environment.HomeDirectory);
+    }
 
     public IReadOnlyList<string> CloudsCandidates() => Candidates("OS_CLIENT_CONFIG_FILE", "clouds");
 

@@ -22,6 +22,21 @@ public sealed class ClusterStateTests : IDisposable
     }
 
     [Fact]
+    public void The_store_is_GRIDSPAN_HOME_else_gridspan_in_the_home_directory_and_knows_the_runtime_directory()
+    {
+        var set = ClusterStateStore.For(new HostEnvironment(new Dictionary<string, string?>
+        {
+            ["GRIDSPAN_HOME"] = "/srv/gs/../gridspan",
+            ["HOME"] = "/home/alice",
+            ["XDG_RUNTIME_DIR"] = "/run/user/1000",
+        }));
+        var unset = ClusterStateStore.For(new HostEnvironment(new Dictionary<string, string?> { ["HOME"] = "/home/alice", ["GRIDSPAN_HOME"] = "" }));
+
+        Assert.Equal(("/srv/gridspan", "/run/user/1000"), (set.Home, set.RuntimeDirectory));
+        Assert.Equal(("/home/alice/.gridspan", null), (unset.Home, unset.RuntimeDirectory));
+    }
+
+    [Fact]
     public void State_and_plan_are_kept_in_a_directory_only_the_owner_can_enter_and_read_back_equal()
     {
         var store = new ClusterStateStore(_home);

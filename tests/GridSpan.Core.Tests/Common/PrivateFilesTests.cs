@@ -80,7 +80,21 @@ public sealed class PrivateFilesTests : IDisposable
         Assert.NotEqual(first, second);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(first));
         Assert.True(PrivateFiles.IsPrivateDirectory(first));
-        Assert.True(PrivateFiles.IsPrivateDirectory(PrivateFiles.RuntimeDirectory()));
+        Assert.True(PrivateFiles.IsPrivateDirectory(PrivateFiles.RuntimeDirectory(null)));
+    }
+
+    [Fact]
+    public void The_runtime_directory_the_environment_names_is_used_only_when_it_is_private()
+    {
+        var runtime = PrivateFiles.CreateDirectory(_temp.FullName, "run-");
+        var open = In("open");
+        Directory.CreateDirectory(open);
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111);
+
+        Assert.Equal(runtime, PrivateFiles.RuntimeDirectory(runtime));
+        Assert.Equal(PrivateFiles.RuntimeDirectory(null), PrivateFiles.RuntimeDirectory(open));
+        Assert.Equal(PrivateFiles.RuntimeDirectory(null), PrivateFiles.RuntimeDirectory(In("missing")));
+        Assert.NotEqual(runtime, PrivateFiles.RuntimeDirectory(null));
     }
 
     [Fact]

@@ -147,7 +147,7 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     {
         var path = Path.Combine(_files.Directory, "nowhere.yaml");
 
-        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
+        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry, _files.Home);
 
         var error = Assert.Single(result.Errors);
         Assert.Null(result.Spec);
@@ -161,7 +161,7 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     [InlineData("a\0b.yaml", "the path holds a NUL character")]
     public void A_configuration_path_that_is_no_regular_file_is_an_error_not_an_exception(string path, string why)
     {
-        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
+        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry, _files.Home);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal($"cannot read the configuration file: {why}", error.Problem);
@@ -172,7 +172,7 @@ public sealed class ClusterConfigLoaderTests : IDisposable
     {
         var path = _files.Write("huge.yaml", ConfigTestFiles.Minimal + "\n" + new string('#', ClusterConfigLoader.MaximumFileBytes) + "\n");
 
-        var error = Assert.Single(ClusterConfigLoader.Load(path, FakeProviders.Registry).Errors);
+        var error = Assert.Single(ClusterConfigLoader.Load(path, FakeProviders.Registry, _files.Home).Errors);
 
         Assert.StartsWith("cannot read the configuration file: it is larger than 1024 KiB", error.Problem, StringComparison.Ordinal);
     }
@@ -183,7 +183,7 @@ public sealed class ClusterConfigLoaderTests : IDisposable
         _files.Write("cfg/keys/admin.pub", ConfigTestFiles.RsaKey + "\n");
         var path = _files.Write("cfg/cluster.yaml", "ssh: { publicKeys: [keys/admin.pub] }\n" + ConfigTestFiles.Minimal);
 
-        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry);
+        var result = ClusterConfigLoader.Load(path, FakeProviders.Registry, _files.Home);
 
         Assert.Equal<string>([ConfigTestFiles.RsaKey], result.Spec!.Ssh.PublicKeys);
     }

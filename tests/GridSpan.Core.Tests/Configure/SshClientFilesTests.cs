@@ -45,9 +45,9 @@ public sealed class SshClientFilesTests
     [Fact]
     public void A_long_cluster_directory_gets_sockets_in_a_short_one()
     {
-        var options = SshTransportOptions.ForCluster("/home/someone/" + new string('x', 80) + "/clusters/demo", "/k");
+        var options = SshTransportOptions.ForCluster("/home/someone/" + new string('x', 80) + "/clusters/demo", "/k", null);
 
-        Assert.StartsWith(PrivateFiles.RuntimeDirectory() + "/cm-", options.ControlDirectory, StringComparison.Ordinal);
+        Assert.StartsWith(PrivateFiles.RuntimeDirectory(null) + "/cm-", options.ControlDirectory, StringComparison.Ordinal);
         Assert.True(options.ControlDirectory.Length + 1 + 16 + 17 <= 107);
     }
 

@@ -136,7 +136,7 @@ internal sealed class SshLab : IAsyncDisposable
 
     /// <summary>A transport like the product's, whose ssh runs in the client namespace.</summary>
     public SshTransport CreateTransport(string? identityFile = null, string name = "cluster") =>
-        new(SshTransportOptions.ForCluster(Path.Combine(Directory, name), identityFile ?? ClientKey) with
+        new(SshTransportOptions.ForCluster(Path.Combine(Directory, name), identityFile ?? ClientKey, null) with
         {
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ControlPersist = TimeSpan.FromSeconds(30),

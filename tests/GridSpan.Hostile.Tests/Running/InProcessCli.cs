@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using GridSpan.Cli;
-using GridSpan.Provision;
+using GridSpan.Common;
 using GridSpan.Testing;
 
 namespace GridSpan.Hostile.Tests.Running;
@@ -22,7 +22,7 @@ internal static class InProcessCli
         try
         {
             // Not CliInProcess.RunAsync: what the CLI printed before an exception escaped must be kept.
-            var context = new CliContext(CliInProcess.Console(output), CliInProcess.Console(error), new ProviderRegistry(ProviderCatalog.All()));
+            var context = CliContext.Compose(CliInProcess.Console(output), CliInProcess.Console(error), HostEnvironment.FromProcess());
             exitCode = await CommandTree.Build(context).Parse(args)
                 .InvokeAsync(new InvocationConfiguration { Output = output, Error = error })
                 .ConfigureAwait(false);

@@ -70,7 +70,7 @@ public sealed class SelectorTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         Assert.False(FlavorSelector.IsMinimum(hostile));
-        Assert.NotNull(new OpenStackProviderDefinition().CheckFlavor(hostile));
+        Assert.NotNull(OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckFlavor(hostile));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
 
@@ -92,7 +92,7 @@ public sealed class SelectorTests
     public void Text_that_tries_to_be_minimums_but_is_not_is_refused_at_validate(string wanted)
     {
         Assert.False(FlavorSelector.IsMinimum(wanted));
-        var problem = new OpenStackProviderDefinition().CheckFlavor(wanted);
+        var problem = OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckFlavor(wanted);
         Assert.NotNull(problem);
         Assert.Contains("cpus>=2 ram>=4GiB", problem.Fix, StringComparison.Ordinal);
     }
@@ -100,7 +100,7 @@ public sealed class SelectorTests
     [Fact]
     public void A_flavor_name_is_left_to_the_cloud_and_minimums_asking_for_nothing_are_refused()
     {
-        var definition = new OpenStackProviderDefinition();
+        var definition = OpenStackProviderDefinition.For(Common.HostEnvironment.Empty);
 
         Assert.Null(definition.CheckFlavor("m1.small"));
         Assert.Null(definition.CheckFlavor("cpus>=2"));
@@ -113,10 +113,10 @@ public sealed class SelectorTests
     [InlineData("/(?<=x)debian/")]
     public void An_image_pattern_that_does_not_compile_to_a_linear_matcher_is_refused_at_validate(string pattern)
     {
-        var problem = new OpenStackProviderDefinition().CheckImage(pattern);
+        var problem = OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckImage(pattern);
 
         Assert.NotNull(problem);
         Assert.Contains(pattern, problem.Problem, StringComparison.Ordinal);
-        Assert.Null(new OpenStackProviderDefinition().CheckImage("/^debian-12-.*/"));
+        Assert.Null(OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckImage("/^debian-12-.*/"));
     }
 }

@@ -18,7 +18,7 @@ public sealed class OpenStackSettingsTests
         overlay: { kind: wireguard, cidr: 10.99.0.0/24 }
         storage: { shares: [/home] }
         slurm: { suspendTime: 300, resumeTimeout: 300 }
-        """, "cluster.yaml", "/tmp", new ProviderRegistry([new OpenStackProviderDefinition()]));
+        """, "cluster.yaml", "/tmp", new ProviderRegistry([OpenStackProviderDefinition.For(Common.HostEnvironment.Empty)]), "/nonexistent");
 
     [Fact]
     public void A_site_with_a_cloud_and_a_cidr_loads_into_openstack_settings()
