@@ -20,6 +20,7 @@ public static class CommandTree
         root.Subcommands.Add(Commands.ListCommand.Create(context));
         root.Subcommands.Add(Commands.StatusCommand.Create(context));
         root.Subcommands.Add(Commands.SshCommand.Create(context));
+        root.Subcommands.Add(Commands.DoctorCommand.Create(context));
         root.Subcommands.Add(Commands.TerminateCommand.Create(context));
         root.Subcommands.Add(Commands.LocalCloudCommand.Create(context));
         root.Subcommands.Add(Commands.NodeCommand.Create(context));

@@ -149,6 +149,44 @@ public sealed class TwoSiteClusterTests(TwoSiteClusterFixture fixture, ITestOutp
     }
 
     [Fact]
+    public async Task Doctor_passes_a_healthy_cluster_and_names_a_dropped_slurmd_port_and_a_stopped_munge_with_their_fixes()
+    {
+        var healthy = await Cluster.CliAsync("doctor", Cluster.Plan.Name, "--json");
+        Assert.True(healthy.ExitCode == 0, $"exit code {healthy.ExitCode}:\n{healthy.Out}\n{healthy.Error}");
+        using (var report = System.Text.Json.JsonDocument.Parse(healthy.Out))
+        {
+            var checks = report.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("check").GetString()).Distinct().ToList();
+            Assert.Equal(["reach", "firewall", "sysctl", "mtu", "vpn", "ports", "names", "ssh", "munge", "clock", "shares", "slurm"], checks);
+        }
+
+        try
+        {
+            await Cluster.RunAsync(BetaWorker, "nft add table inet doctortest; nft add chain inet doctortest input '{ type filter hook input priority 0; }'; " +
+                "nft add rule inet doctortest input tcp dport 6818 drop");
+            await Cluster.RunAsync(AlphaWorker, "systemctl stop munge");
+
+            await using var workspace = Cluster.Open();
+            var broken = await Doctor.ClusterDoctor.ExamineAsync(workspace, null, CancellationToken.None);
+
+            Assert.False(broken.Passed);
+            Assert.Equal(
+                [("firewall", BetaWorker), ("ports", $"{Master} → {BetaWorker}"), ("munge", AlphaWorker)],
+                broken.Failures.Select(f => (f.Check, f.Subject)).ToArray());
+            Assert.Equal("nft inet doctortest: tcp dport 6818 drop", broken.Failures[0].Evidence);
+            Assert.Equal("slurmd (tcp 6818) does not answer within 3 s", broken.Failures[1].Evidence);
+            Assert.Contains("systemctl restart munge", broken.Failures[2].Fix, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Cluster.RunAsync(BetaWorker, "nft delete table inet doctortest 2>/dev/null; true");
+            await Cluster.RunAsync(AlphaWorker, "systemctl start munge");
+        }
+        var repaired = await Cluster.CliAsync("doctor", Cluster.Plan.Name);
+        Assert.True(repaired.ExitCode == 0, $"exit code {repaired.ExitCode}:\n{repaired.Out}");
+        Assert.Contains("every check passed", repaired.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_node_resolves_every_other_by_name()
     {
         string[] nodes = [Master, Gateway, AlphaWorker, BetaWorker];

@@ -9,7 +9,7 @@ namespace GridSpan.Core.Tests.Architecture;
 public sealed partial class StageOrderTests
 {
     /// <summary>In the order of the flow; Common is shared by all, Secrets sits between planning and rendering.</summary>
-    private static readonly string[] Stages = ["Common", "Config", "Plan", "Secrets", "Render", "Provision", "Configure", "Cluster", "Elastic"];
+    private static readonly string[] Stages = ["Common", "Config", "Plan", "Secrets", "Render", "Provision", "Configure", "Cluster", "Elastic", "Doctor"];
 
     [Fact]
     public void No_namespace_of_core_uses_one_that_comes_later_in_the_flow()
