@@ -9,5 +9,6 @@ public static class ProviderCatalog
     [
         new Providers.Local.LocalProviderDefinition(),
         new Providers.OpenStack.OpenStackProviderDefinition(),
+        new Providers.Aws.AwsProviderDefinition(),
     ];
 }
