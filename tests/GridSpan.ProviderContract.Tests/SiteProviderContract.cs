@@ -277,7 +277,7 @@ public abstract class SiteProviderContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_create_the_cloud_refuses_for_quota_surfaces_the_clouds_own_message()
+    public virtual async Task A_create_the_cloud_refuses_for_quota_surfaces_the_clouds_own_message()
     {
         var limited = await ConnectLimitedAsync(Timeout());
         var cluster = NewCluster(limited);

@@ -1,0 +1,64 @@
+using Amazon.Runtime;
+
+namespace GridSpan.Providers.Aws.Api;
+
+/// <summary>
+/// Every call GridSpan makes to AWS for one site goes through here: the SDK retries throttling and
+/// 5xx answers itself (standard retry mode); what is left becomes a <see cref="Common.GridSpanException"/>
+/// naming the call and quoting AWS (<see cref="AwsFaults"/>).
+/// </summary>
+internal sealed class AwsCall(string site)
+{
+    public string Site => site;
+
+    /// <param name="service">The service as users know it (EC2, STS).</param>
+    /// <param name="what">What GridSpan was doing, completing "EC2 refused to ...".</param>
+    public async Task<T> RunAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            return await call(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException failure) when (failure.InnerException is HttpRequestException)
+        {
+            throw AwsFaults.Unanswered(site, service, what, failure);
+        }
+        catch (AmazonServiceException failure)
+        {
+            throw AwsFaults.Refused(site, service, what, failure);
+        }
+        catch (HttpRequestException failure)
+        {
+            throw AwsFaults.Unanswered(site, service, what, failure);
+        }
+        catch (TaskCanceledException failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw AwsFaults.Unanswered(site, service, what, failure);
+        }
+        catch (AmazonClientException failure)
+        {
+            throw AwsFaults.NotCalled(site, service, what, failure);
+        }
+    }
+
+    public Task<T> Ec2Async<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync("EC2", what, call, cancellationToken);
+
+    /// <summary>An EC2 call whose resource may be gone: null then, instead of an error.</summary>
+    public async Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return await Ec2Async(what, async token =>
+        {
+            try
+            {
+                return await call(token).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException failure) when (AwsFaults.IsGone(failure))
+            {
+                return null;
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

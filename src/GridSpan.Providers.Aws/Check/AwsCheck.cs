@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.SecurityToken.Model;
+using GridSpan.Common;
+using GridSpan.Config;
+using GridSpan.Providers.Aws.Api;
+using GridSpan.Providers.Aws.Settings;
+using GridSpan.Provision;
+
+namespace GridSpan.Providers.Aws.Check;
+
+/// <summary>
+/// Checks, before anything is created, that each AWS site can hold the cluster at its largest: the credentials
+/// (STS GetCallerIdentity), every AMI, every instance type, and the limits EC2 reports itself
+/// (DescribeAccountAttributes: instances, Elastic IPs). The vCPU quotas per instance family and the VPCs per
+/// region live in Service Quotas, which GridSpan does not ask: the check says so.
+/// </summary>
+public sealed class AwsCheck(AwsEndpoint endpoint)
+{
+    public async Task<ImmutableArray<CheckFinding>> CheckSitesAsync(IReadOnlyList<SiteSpec> sites, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        var findings = await Task.WhenAll(sites.Select(s => CheckSiteAsync(s, cancellationToken))).ConfigureAwait(false);
+        return [.. findings.SelectMany(f => f)];
+    }
+
+    public async Task<ImmutableArray<CheckFinding>> CheckSiteAsync(SiteSpec site, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var settings = (AwsSiteSettings)site.Settings;
+        var findings = ImmutableArray.CreateBuilder<CheckFinding>();
+        void Ok(string text) => findings.Add(new CheckFinding(site.Name, true, text));
+        void Problem(GridSpanException failure) => findings.Add(new CheckFinding(site.Name, false, StripSite(failure.Message, site.Name), failure.Fix));
+        async Task Try(Func<Task> step)
+        {
+            try
+            {
+                await step().ConfigureAwait(false);
+            }
+            catch (GridSpanException failure)
+            {
+                Problem(failure);
+            }
+        }
+
+        var call = new AwsCall(site.Name);
+        using (var sts = endpoint.Sts(settings))
+        {
+            try
+            {
+                var identity = await call.RunAsync("STS", "say whose the credentials are", token => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), token),
+                    cancellationToken).ConfigureAwait(false);
+                Ok($"AWS accepts the credentials (account {identity.Account}, {identity.Arn}) in {settings.Region}");
+            }
+            catch (GridSpanException failure)
+            {
+                Problem(failure);
+                return findings.ToImmutable();
+            }
+        }
+
+        await using var provider = AwsSiteProvider.Connect(site.Name, settings, endpoint);
+        using var ec2 = endpoint.Ec2(settings);
+        foreach (var image in Nodes(site).Select(n => n.Image).Distinct(StringComparer.Ordinal))
+        {
+            await Try(async () =>
+            {
+                var id = await provider.ResolveImageAsync(image, cancellationToken).ConfigureAwait(false);
+                var found = (await call.Ec2Async($"look up the AMI {id}", token => ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [id] }, token),
+                    cancellationToken).ConfigureAwait(false)).Images?.FirstOrDefault();
+                if (found is null)
+                {
+                    throw GridSpanException.Provider(site.Name, $"the AMI {id} does not exist in {settings.Region}", "set the image to an AMI of the site's region");
+                }
+                Ok(image == id ? $"image {id} exists ({found.Name})" : $"image '{image}' is {id} ({found.Name})");
+            }).ConfigureAwait(false);
+        }
+        foreach (var flavor in Nodes(site).Select(n => n.Flavor).Distinct(StringComparer.Ordinal))
+        {
+            await Try(async () =>
+            {
+                var type = (await call.Ec2Async($"look up the instance type {flavor}", token =>
+                        ec2.DescribeInstanceTypesAsync(new DescribeInstanceTypesRequest { InstanceTypes = [flavor] }, token), cancellationToken).ConfigureAwait(false))
+                    .InstanceTypes?.FirstOrDefault()
+                    ?? throw GridSpanException.Provider(site.Name, $"the instance type {flavor} is not offered in {settings.Region}",
+                        "set the flavor to an instance type of the region (`aws ec2 describe-instance-types`)");
+                Ok(string.Create(CultureInfo.InvariantCulture, $"instance type {flavor}: {type.VCpuInfo?.DefaultVCpus} vCPUs, {type.MemoryInfo?.SizeInMiB} MiB"));
+            }).ConfigureAwait(false);
+        }
+        await Try(async () => findings.AddRange(await CheckLimitsAsync(site, ec2, call, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        return findings.ToImmutable();
+    }
+
+    private static async Task<IEnumerable<CheckFinding>> CheckLimitsAsync(SiteSpec site, IAmazonEC2 ec2, AwsCall call, CancellationToken cancellationToken)
+    {
+        var attributes = (await call.Ec2Async("read the account's limits", token =>
+                ec2.DescribeAccountAttributesAsync(new DescribeAccountAttributesRequest { AttributeNames = ["max-instances", "vpc-max-elastic-ips"] }, token),
+                cancellationToken).ConfigureAwait(false))
+            .AccountAttributes ?? [];
+        int? Limit(string name) => attributes.FirstOrDefault(a => a.AttributeName == name)?.AttributeValues?.FirstOrDefault()?.AttributeValue is { } text
+            && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+        var addressesInUse = (await call.Ec2Async("count the Elastic IPs in use", token => ec2.DescribeAddressesAsync(new DescribeAddressesRequest(), token),
+            cancellationToken).ConfigureAwait(false)).Addresses?.Count ?? 0;
+
+        var findings = new List<CheckFinding>();
+        var instances = Nodes(site).Count();
+        var publicAddresses = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1);
+        void Compare(string what, int needed, int? limit, int inUse)
+        {
+            if (limit is not { } max)
+            {
+                findings.Add(new CheckFinding(site.Name, true, $"EC2 reports no limit of {what}: not checked"));
+            }
+            else if (inUse + needed > max)
+            {
+                findings.Add(new CheckFinding(site.Name, false, $"the cluster needs {needed} {what}, but the account allows {max} and uses {inUse}",
+                    "ask AWS for a higher limit (Service Quotas console), or make the cluster smaller"));
+            }
+            else
+            {
+                findings.Add(new CheckFinding(site.Name, true, $"{needed} {what} fit the account's limit of {max} ({inUse} in use)"));
+            }
+        }
+        Compare("instances", instances, Limit("max-instances"), 0);
+        Compare("Elastic IPs", publicAddresses, Limit("vpc-max-elastic-ips"), addressesInUse);
+        findings.Add(new CheckFinding(site.Name, true,
+            "not checked: the vCPU quota per instance family and the VPCs per region (they are in Service Quotas, which GridSpan does not ask yet)"));
+        return findings;
+    }
+
+    /// <summary>Every node the site may hold at once, on-demand ones included, as (flavor, image).</summary>
+    private static IEnumerable<(string Flavor, string Image)> Nodes(SiteSpec site)
+    {
+        if (site.Master is { } master)
+        {
+            yield return (master.Flavor, master.Image);
+        }
+        if (site.Gateway is { } gateway)
+        {
+            yield return (gateway.Flavor, gateway.Image);
+        }
+        foreach (var group in site.Workers)
+        {
+            for (var i = 0; i < group.Count + group.OnDemand; i++)
+            {
+                yield return (group.Flavor, group.Image);
+            }
+        }
+    }
+
+    private static string StripSite(string message, string site)
+    {
+        var prefix = $"site '{site}': ";
+        return message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+    }
+}
