@@ -116,7 +116,7 @@ public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
 
     /// <summary>An instance type name, or minimums such as `cpus>=2 ram>=4GiB` (the smallest matching type wins).</summary>
     public ValueProblem? CheckFlavor(string flavor) =>
-        FlavorMinimum.Is(flavor) || flavor.Contains(">=", StringComparison.Ordinal) ? FlavorMinimum.Problem(flavor)
+        flavor.Contains(">=", StringComparison.Ordinal) ? FlavorMinimum.Problem(flavor)
             : InstanceTypeName.IsValid(flavor) ? null
             : new ValueProblem($"'{flavor}' is neither an EC2 instance type name nor minimums",
                 "write an instance type such as t3.small or c7i.2xlarge, or minimums such as 'cpus>=2 ram>=4GiB'");
