@@ -34,11 +34,35 @@ public static class ClusterInput
         return spec;
     }
 
-    /// <summary>Plans the spec with the flavor sizes its providers know; warnings go to stderr.</summary>
+    /// <summary>Plans the spec with the flavor sizes its providers know offline; warnings go to stderr.</summary>
     public static ClusterPlan Plan(CliContext context, ClusterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var plan = Planner.Plan(spec, FlavorCatalog.FromProviders(spec, context.Providers));
+        return Write(context, Planner.Plan(spec, FlavorCatalog.FromProviders(spec, context.Providers)));
+    }
+
+    /// <summary>
+    /// Plans the spec with the flavor sizes its providers know, asking the clouds of those that look flavors up
+    /// (`create`, `check`: they talk to the clouds anyway). When <paramref name="cloudsOptional"/>, a cloud that cannot be
+    /// asked leaves its flavors at the planner's fallback (`check` then reports why); otherwise its failure stops the verb.
+    /// </summary>
+    public static async Task<ClusterPlan> PlanAsync(CliContext context, ClusterSpec spec, bool cloudsOptional, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        FlavorCatalog flavors;
+        try
+        {
+            flavors = await FlavorCatalog.FromCloudsAsync(spec, context.Providers, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GridSpanException) when (cloudsOptional)
+        {
+            flavors = FlavorCatalog.FromProviders(spec, context.Providers);
+        }
+        return Write(context, Planner.Plan(spec, flavors));
+    }
+
+    private static ClusterPlan Write(CliContext context, ClusterPlan plan)
+    {
         foreach (var warning in plan.Warnings)
         {
             context.Error.Profile.Out.Writer.WriteLine($"warning: {warning}");

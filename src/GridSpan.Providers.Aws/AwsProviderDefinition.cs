@@ -10,7 +10,7 @@ using GridSpan.Provision;
 namespace GridSpan.Providers.Aws;
 
 /// <summary>The `aws` provider: a site is a VPC in an AWS region, reached with the SDK's own credentials and endpoints.</summary>
-public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
+public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck, IFlavorLookup
 {
     private readonly AwsEndpoint _endpoint;
 
@@ -30,7 +30,8 @@ public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
 
     public ObjectShape SettingsShape { get; } = new(
         "Settings of a site in an AWS region. Images are an AMI id or an AMI name with * and ? as wildcards (the newest " +
-        "available match among `imageOwners` wins); flavors are instance type names such as t3.small.",
+        "available match among `imageOwners` wins); flavors are instance type names such as t3.small, or minimums such as " +
+        "'cpus>=2 ram>=4GiB' (the smallest current-generation type that meets them and runs the image wins).",
         [
             new Field("region", new StringShape("The region of the site's VPC, e.g. eu-central-1.", Pattern: "[a-z]{2}(-[a-z]+)+-[0-9]"), Required: true),
             new Field("profile", new StringShape("The profile of ~/.aws/config and ~/.aws/credentials to use; the SDK's default chain when absent.",
@@ -110,12 +111,34 @@ public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
             section.GetStrings("imageOwners").Distinct(StringComparer.Ordinal).ToImmutableArray());
     }
 
-    /// <summary>Instance types have known sizes, but GridSpan asks EC2 for them (`gridspan check`) rather than keep a table.</summary>
+    /// <summary>Instance types' sizes are EC2's to say: <see cref="LookupFlavorsAsync"/> asks it (create, check) rather than keep a table.</summary>
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;
 
+    /// <summary>An instance type name, or minimums such as `cpus>=2 ram>=4GiB` (the smallest matching type wins).</summary>
     public ValueProblem? CheckFlavor(string flavor) =>
-        InstanceTypeName.IsValid(flavor) ? null
-            : new ValueProblem($"'{flavor}' is not an EC2 instance type name", "write an instance type such as t3.small or c7i.2xlarge");
+        flavor.Contains(">=", StringComparison.Ordinal) ? FlavorMinimum.Problem(flavor)
+            : InstanceTypeName.IsValid(flavor) ? null
+            : new ValueProblem($"'{flavor}' is neither an EC2 instance type name nor minimums",
+                "write an instance type such as t3.small or c7i.2xlarge, or minimums such as 'cpus>=2 ram>=4GiB'");
+
+    /// <summary>vCPUs and memory from DescribeInstanceTypes; minimums resolved to the type `create` would choose for the flavor's first image.</summary>
+    public async Task<IReadOnlyDictionary<string, FlavorSize>> LookupFlavorsAsync(SiteSpec site, IReadOnlyCollection<(string Flavor, string Image)> flavors,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(flavors);
+        var settings = (AwsSiteSettings)site.Settings;
+        await using var provider = AwsSiteProvider.Connect(site.Name, settings, _endpoint);
+        var sizes = new Dictionary<string, FlavorSize>(StringComparer.Ordinal);
+        foreach (var (flavor, image) in flavors)
+        {
+            if (await provider.FindInstanceTypeAsync(flavor, image, cancellationToken).ConfigureAwait(false) is { } type)
+            {
+                sizes[flavor] = new FlavorSize(InstanceTypeSelector.Cpus(type), InstanceTypeSelector.MemoryMiB(type));
+            }
+        }
+        return sizes;
+    }
 
     public ValueProblem? CheckImage(string image) =>
         AmiSelector.Problem(image) is { } problem

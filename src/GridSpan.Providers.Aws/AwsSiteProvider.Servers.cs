@@ -6,6 +6,7 @@ using System.Text;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using GridSpan.Common;
+using GridSpan.Config;
 using GridSpan.Providers.Aws.Api;
 using GridSpan.Providers.Aws.Selection;
 using GridSpan.Provision;
@@ -34,11 +35,14 @@ public sealed partial class AwsSiteProvider
             return ToServerInfo(existing);
         }
         var image = await ResolveImageAsync(request.Image, cancellationToken).ConfigureAwait(false);
-        var instance = await RunInstanceAsync(request, image, ClientToken(request, null), cancellationToken).ConfigureAwait(false);
+        var type = FlavorMinimum.Is(request.Flavor)
+            ? (await ResolveInstanceTypeAsync(request.Flavor, request.Image, cancellationToken).ConfigureAwait(false)).InstanceType.Value
+            : request.Flavor;
+        var instance = await RunInstanceAsync(request, image, type, ClientToken(request, null), cancellationToken).ConfigureAwait(false);
         if (EndedStates.Contains(instance.State.Name.Value))
         {
             // The token's instance was terminated since (a node made anew): EC2 answers with it for a while, so ask with a new token.
-            instance = await RunInstanceAsync(request, image, ClientToken(request, instance.InstanceId), cancellationToken).ConfigureAwait(false);
+            instance = await RunInstanceAsync(request, image, type, ClientToken(request, instance.InstanceId), cancellationToken).ConfigureAwait(false);
         }
         return ToServerInfo(instance);
     }
@@ -76,14 +80,14 @@ public sealed partial class AwsSiteProvider
             "set the image to an AMI id of the region, or set `imageOwners:` to the account that publishes the image (e.g. 136693071363 for Debian)");
     }
 
-    private async Task<Instance> RunInstanceAsync(ServerRequest request, string imageId, string clientToken, CancellationToken cancellationToken)
+    private async Task<Instance> RunInstanceAsync(ServerRequest request, string imageId, string instanceType, string clientToken, CancellationToken cancellationToken)
     {
         var tags = request.Metadata ?? ImmutableSortedDictionary<string, string>.Empty;
-        var reservation = (await _call.Ec2Async($"create the instance {request.Name} ({request.Flavor}, {imageId})", token =>
+        var reservation = (await _call.Ec2Async($"create the instance {request.Name} ({instanceType}, {imageId})", token =>
             _ec2.RunInstancesAsync(new RunInstancesRequest
             {
                 ImageId = imageId,
-                InstanceType = request.Flavor,
+                InstanceType = instanceType,
                 MinCount = 1,
                 MaxCount = 1,
                 KeyName = UniqueName(request.ClusterId, request.KeyPairName),

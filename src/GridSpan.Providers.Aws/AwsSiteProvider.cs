@@ -49,6 +49,7 @@ public sealed partial class AwsSiteProvider : ISiteProvider
     public ValueTask DisposeAsync()
     {
         _ec2.Dispose();
+        _typesLock.Dispose();
         return ValueTask.CompletedTask;
     }
 }

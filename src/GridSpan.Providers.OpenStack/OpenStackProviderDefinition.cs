@@ -109,16 +109,7 @@ public sealed class OpenStackProviderDefinition : IProviderDefinition, IPrefligh
     public FlavorSize? KnownFlavor(ProviderSiteSettings settings, string flavor) => null;
 
     /// <summary>A flavor is the cloud's name or id (only the cloud knows those), or minimums, which must read as such.</summary>
-    public ValueProblem? CheckFlavor(string flavor) =>
-        !flavor.Contains(">=", StringComparison.Ordinal)
-            ? null
-            : Selection.FlavorSelector.ReadMinimum(flavor) switch
-            {
-                null => new ValueProblem($"'{flavor}' is neither a flavor name nor minimums GridSpan can read",
-                    "write minimums as 'cpus>=2 ram>=4GiB' (ram in MiB or GiB), or a flavor's name"),
-                (0, 0) => new ValueProblem($"flavor '{flavor}' asks for nothing", "write e.g. 'cpus>=2 ram>=4GiB'"),
-                _ => null,
-            };
+    public ValueProblem? CheckFlavor(string flavor) => FlavorMinimum.Problem(flavor);
 
     public ValueProblem? CheckImage(string image) =>
         Selection.ImageSelector.IsPattern(image) && Selection.ImageSelector.Compile(image, out var problem) is null

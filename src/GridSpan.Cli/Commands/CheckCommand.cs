@@ -33,7 +33,7 @@ public static class CheckCommand
         {
             return ExitCode.InvalidConfig;
         }
-        var plan = ClusterInput.Plan(context, spec);
+        var plan = await ClusterInput.PlanAsync(context, spec, cloudsOptional: true, cancellationToken).ConfigureAwait(false);
         var output = context.Out.Profile.Out.Writer;
         var checks = new List<Task<ImmutableArray<CheckFinding>>>();
         foreach (var provider in spec.Sites.Select(s => s.Provider).Distinct(StringComparer.Ordinal))

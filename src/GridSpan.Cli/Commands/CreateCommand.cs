@@ -35,7 +35,7 @@ public static class CreateCommand
             {
                 return ExitCode.InvalidConfig;
             }
-            var plan = ClusterInput.Plan(context, spec);
+            var plan = await ClusterInput.PlanAsync(context, spec, cloudsOptional: false, token).ConfigureAwait(false);
             var staticNodes = plan.Nodes.Where(n => !n.OnDemand).Select(n => n.Name).ToList();
             var view = new ConvergeProgressView(context.Error, staticNodes, parseResult.GetValue(verbose));
             var store = context.Store;

@@ -77,16 +77,13 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
                 Ok(image == id ? $"image {id} exists ({found.Name})" : $"image '{image}' is {id} ({found.Name})");
             }).ConfigureAwait(false);
         }
-        foreach (var flavor in Nodes(site).Select(n => n.Flavor).Distinct(StringComparer.Ordinal))
+        foreach (var (flavor, image) in Nodes(site).DistinctBy(n => n.Flavor, StringComparer.Ordinal))
         {
             await Try(async () =>
             {
-                var type = (await call.Ec2Async($"look up the instance type {flavor}", token =>
-                        ec2.DescribeInstanceTypesAsync(new DescribeInstanceTypesRequest { InstanceTypes = [flavor] }, token), cancellationToken).ConfigureAwait(false))
-                    .InstanceTypes?.FirstOrDefault()
-                    ?? throw GridSpanException.Provider(site.Name, $"the instance type {flavor} is not offered in {settings.Region}",
-                        "set the flavor to an instance type of the region (`aws ec2 describe-instance-types`)");
-                Ok(string.Create(CultureInfo.InvariantCulture, $"instance type {flavor}: {type.VCpuInfo?.DefaultVCpus} vCPUs, {type.MemoryInfo?.SizeInMiB} MiB"));
+                var type = await provider.ResolveInstanceTypeAsync(flavor, image, cancellationToken).ConfigureAwait(false);
+                var named = type.InstanceType.Value == flavor ? $"instance type {flavor}" : $"flavor '{flavor}' is instance type {type.InstanceType.Value}";
+                Ok(string.Create(CultureInfo.InvariantCulture, $"{named}: {type.VCpuInfo?.DefaultVCpus} vCPUs, {type.MemoryInfo?.SizeInMiB} MiB"));
             }).ConfigureAwait(false);
         }
         await Try(async () => findings.AddRange(await CheckLimitsAsync(site, ec2, call, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);

@@ -190,6 +190,63 @@ public sealed class AwsSiteOnMotoTests : IAsyncLifetime
         Assert.Contains(problems, f => f.Text.Contains("t9.nonexistent", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Minimums_resolve_to_the_smallest_current_generation_type_that_runs_the_image_and_the_instance_gets_it()
+    {
+        var cluster = NewCluster();
+        var node = await CreateSiteAsync(cluster);
+        var flavor = "cpus>=2 ram>=4GiB";
+
+        var type = await Provider.ResolveInstanceTypeAsync(flavor, Image, CancellationToken.None);
+        var server = await Provider.CreateServerAsync(ServerRequest(cluster, node.Port.Id, AwsSiteProvider.UniqueName(cluster, "admin")) with
+        {
+            Name = "worker", Flavor = flavor,
+        }, CancellationToken.None);
+
+        // moto's catalogue: 2 vCPUs and 4 GiB, x86_64 like the Ubuntu AMI, first by name (c5.large has more memory there).
+        Assert.Equal("c5a.large", type.InstanceType.Value);
+        var instance = (await AwsAsync("describe-instances", "--instance-ids", server.Id)).GetProperty("Reservations")[0].GetProperty("Instances")[0];
+        Assert.Equal("c5a.large", instance.GetProperty("InstanceType").GetString());
+        var smaller = (await AwsAsync("describe-instance-types")).GetProperty("InstanceTypes").EnumerateArray()
+            .Where(t => t.GetProperty("CurrentGeneration").GetBoolean() && !t.GetProperty("BareMetal").GetBoolean()
+                && t.GetProperty("ProcessorInfo").GetProperty("SupportedArchitectures").EnumerateArray().Any(a => a.GetString() == "x86_64")
+                && t.GetProperty("VCpuInfo").GetProperty("DefaultVCpus").GetInt32() >= 2
+                && t.GetProperty("MemoryInfo").GetProperty("SizeInMiB").GetInt64() >= 4096)
+            .Where(t => (t.GetProperty("VCpuInfo").GetProperty("DefaultVCpus").GetInt32(), t.GetProperty("MemoryInfo").GetProperty("SizeInMiB").GetInt64())
+                .CompareTo((2, 4096L)) < 0);
+        Assert.Empty(smaller);
+    }
+
+    [Fact]
+    public async Task Minimums_no_type_meets_are_an_error_that_says_so()
+    {
+        var failure = await Assert.ThrowsAsync<GridSpanException>(() => Provider.ResolveInstanceTypeAsync("cpus>=100000", Image, CancellationToken.None));
+
+        Assert.Contains("no current-generation instance type", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("lower the minimums", failure.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_provider_tells_create_and_check_the_sizes_of_named_types_and_minimums_and_leaves_out_unknown_ones()
+    {
+        var definition = new AwsProviderDefinition(Moto.Endpoint);
+
+        var sizes = await definition.LookupFlavorsAsync(Site("good", Image, "t3.micro"),
+            [("t3.micro", Image), ("cpus>=2 ram>=4GiB", Image), ("t9.nonexistent", Image)], CancellationToken.None);
+
+        Assert.Equal(new FlavorSize(2, 1024), sizes["t3.micro"]);
+        Assert.Equal(new FlavorSize(2, 4096), sizes["cpus>=2 ram>=4GiB"]);
+        Assert.False(sizes.ContainsKey("t9.nonexistent"));
+    }
+
+    [Fact]
+    public async Task Check_names_the_type_minimums_resolve_to()
+    {
+        var findings = await new AwsCheck(Moto.Endpoint).CheckSitesAsync([Site("min", Image, "cpus>=2 ram>=4GiB")], CancellationToken.None);
+
+        Assert.Contains(findings, f => f.Ok && f.Text == "flavor 'cpus>=2 ram>=4GiB' is instance type c5a.large: 2 vCPUs, 4096 MiB");
+    }
+
     private static SiteSpec Site(string name, string image, string flavor) =>
         new(name, "aws", Settings, new MasterSpec(flavor, image, true), null, []);
 }

@@ -88,7 +88,8 @@ public sealed class AwsSettingsTests
     [InlineData("ami-0123456789abcdef0", "t3.small")]
     [InlineData("ami-12c6146b", "c7gn.16xlarge")]
     [InlineData("ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*", "u-6tb1.metal")]
-    public void Ami_ids_ami_name_patterns_and_instance_type_names_are_accepted(string image, string flavor)
+    [InlineData("ami-0123456789abcdef0", "cpus>=2 ram>=4GiB")]
+    public void Ami_ids_ami_name_patterns_instance_type_names_and_minimums_are_accepted(string image, string flavor)
     {
         Assert.Empty(Load("aws: { region: us-east-1 }", image, flavor).Errors);
     }
@@ -96,12 +97,33 @@ public sealed class AwsSettingsTests
     [Theory]
     [InlineData("ami-xyz", "t3.small", "AMI id")]
     [InlineData("debian; rm -rf /", "t3.small", "AMI name")]
-    [InlineData("ami-0123456789abcdef0", "cpus>=2 ram>=4GiB", "instance type")]
+    [InlineData("ami-0123456789abcdef0", "cpus>=2 disk>=10", "minimums")]
     [InlineData("ami-0123456789abcdef0", "large", "instance type")]
     public void Images_and_flavors_that_cannot_name_an_ami_or_instance_type_are_errors(string image, string flavor, string problem)
     {
         var error = Assert.Single(Load("aws: { region: us-east-1 }", image, flavor).Errors);
 
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("t3.small")]
+    [InlineData("cpus>=2 ram>=4GiB")]
+    [InlineData("ram>=512MiB")]
+    public void A_flavor_is_an_instance_type_or_minimums(string flavor)
+    {
+        Assert.Null(new AwsProviderDefinition().CheckFlavor(flavor));
+    }
+
+    [Theory]
+    [InlineData("cpus>=2 disk>=10")]
+    [InlineData("cpus>=0")]
+    [InlineData("big one")]
+    public void A_flavor_that_is_neither_is_refused_with_both_forms_in_the_fix(string flavor)
+    {
+        var problem = new AwsProviderDefinition().CheckFlavor(flavor);
+
+        Assert.NotNull(problem);
+        Assert.Contains("cpus>=2 ram>=4GiB", problem.Fix, StringComparison.Ordinal);
     }
 }

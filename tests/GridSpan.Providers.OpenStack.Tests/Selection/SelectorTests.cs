@@ -1,3 +1,4 @@
+using GridSpan.Config;
 using GridSpan.Common;
 using GridSpan.Providers.OpenStack.Compute;
 using GridSpan.Providers.OpenStack.Images;
@@ -69,7 +70,7 @@ public sealed class SelectorTests
         var hostile = string.Concat(Enumerable.Repeat("cpus>=1 ", 5_000)) + "!";
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        Assert.False(FlavorSelector.IsMinimum(hostile));
+        Assert.False(FlavorMinimum.Is(hostile));
         Assert.NotNull(OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckFlavor(hostile));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
     }
@@ -80,7 +81,7 @@ public sealed class SelectorTests
     [InlineData("RAM>=1g", 0, 1024)]
     public void Minimums_are_read_with_spaces_case_and_units(string wanted, int cpus, long memory)
     {
-        Assert.Equal((cpus, memory), FlavorSelector.ParseMinimum(wanted));
+        Assert.Equal((cpus, memory), FlavorMinimum.Parse(wanted));
     }
 
     [Theory]
@@ -91,7 +92,7 @@ public sealed class SelectorTests
     [InlineData("cpus>=2; rm -rf /")]
     public void Text_that_tries_to_be_minimums_but_is_not_is_refused_at_validate(string wanted)
     {
-        Assert.False(FlavorSelector.IsMinimum(wanted));
+        Assert.False(FlavorMinimum.Is(wanted));
         var problem = OpenStackProviderDefinition.For(Common.HostEnvironment.Empty).CheckFlavor(wanted);
         Assert.NotNull(problem);
         Assert.Contains("cpus>=2 ram>=4GiB", problem.Fix, StringComparison.Ordinal);
