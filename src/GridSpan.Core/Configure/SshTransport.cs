@@ -34,6 +34,10 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
         Runner = runner;
         ConfigFile = Path.Combine(options.Directory, "ssh_config");
         KnownHostsFile = Path.Combine(options.Directory, "known_hosts");
+        if (options.PerProcess)
+        {
+            RemoveEndedProcessesDirectories(options);
+        }
         PrivateFiles.EnsureDirectory(options.Directory, "the SSH client's directory");
         PrivateFiles.EnsureDirectory(options.ControlDirectory, "the SSH control directory");
         WriteFiles([]);
@@ -107,6 +111,16 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
     /// <summary>Ends every multiplexed connection of this cluster, including ones left by an earlier run.</summary>
     public async Task CloseAsync(CancellationToken cancellationToken)
     {
+        await CloseMastersAsync(cancellationToken).ConfigureAwait(false);
+        if (Options.PerProcess)
+        {
+            RemoveDirectory(Options.ControlDirectory);
+            RemoveDirectory(Options.Directory);
+        }
+    }
+
+    private async Task CloseMastersAsync(CancellationToken cancellationToken)
+    {
         if (!Directory.Exists(Options.ControlDirectory))
         {
             return;
@@ -125,6 +139,53 @@ public sealed class SshTransport : INodeConnector, IAsyncDisposable
                 await Wait.UntilAsync(_ => Task.FromResult(HasExited(pid)), TimeSpan.FromMilliseconds(20),
                     TimeSpan.FromSeconds(10), TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Per-process directories (p&lt;pid&gt;-&lt;n&gt;, and cm-&lt;hash&gt;-p&lt;pid&gt;-&lt;n&gt; in the runtime directory) of processes
+    /// that no longer run: a run killed before it could close. Their masters ended by themselves (ControlPersist).
+    /// </summary>
+    private static void RemoveEndedProcessesDirectories(SshTransportOptions options)
+    {
+        foreach (var own in new[] { options.Directory, options.ControlDirectory })
+        {
+            if (own.StartsWith(options.Directory + "/", StringComparison.Ordinal))
+            {
+                continue; // a control directory inside the client directory goes with it
+            }
+            var parent = Path.GetDirectoryName(own)!;
+            var name = Path.GetFileName(own);
+            var prefix = name.LastIndexOf(SshTransportOptions.ProcessPrefix, StringComparison.Ordinal);
+            var stem = name[..(prefix + SshTransportOptions.ProcessPrefix.Length)];
+            if (prefix < 0 || !Directory.Exists(parent))
+            {
+                continue;
+            }
+            foreach (var sibling in Directory.EnumerateDirectories(parent, stem + "*"))
+            {
+                var pid = Path.GetFileName(sibling)[stem.Length..].Split('-')[0];
+                if (int.TryParse(pid, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                    && id != Environment.ProcessId && !Directory.Exists($"/proc/{id}"))
+                {
+                    RemoveDirectory(sibling);
+                }
+            }
+        }
+    }
+
+    private static void RemoveDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException)
+        {
+            // A socket of a master still shutting down; it goes with the next run's sweep.
         }
     }
 

@@ -215,9 +215,41 @@ public sealed class SshTransportTests
 
         Assert.Equal(first.StandardOutput, second.StandardOutput); // same client port: one TCP connection
         Assert.Single(socketsWhileOpen);
-        Assert.Empty(Directory.GetFiles(transport.Options.ControlDirectory));
+        Assert.False(Directory.Exists(transport.Options.Directory));
         var left = await new ProcessCommandRunner().RunAsync(CommandRequest.Of("ip", "netns", "pids", lab.ClientNetns), CancellationToken.None);
         Assert.Equal("", left.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Two_transports_of_one_cluster_keep_their_own_connections_and_closing_one_leaves_the_other_working()
+    {
+        await using var lab = await SshLab.CreateAsync();
+        var node = await lab.StartServerAsync("node-1");
+        await using var first = lab.CreateTransport();
+        await using var second = lab.CreateTransport();
+        var running = second.Session(node).RunAsync("sleep 2; echo still here", null, CancellationToken.None);
+
+        await first.Session(node).RunAsync("true", null, CancellationToken.None);
+        await first.CloseAsync(CancellationToken.None);
+
+        Assert.NotEqual(first.Options.Directory, second.Options.Directory);
+        Assert.Equal("still here\n", (await running).EnsureSuccess().StandardOutput);
+        Assert.Equal("again\n", (await second.Session(node).RunAsync("echo again", null, CancellationToken.None)).StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_transport_removes_the_directories_of_ended_processes_but_not_of_running_ones()
+    {
+        await using var lab = await SshLab.CreateAsync();
+        await using var earlier = lab.CreateTransport();
+        var clientFiles = Path.GetDirectoryName(earlier.Options.Directory)!;
+        var ended = Directory.CreateDirectory(Path.Combine(clientFiles, "p999999999-1")).FullName;
+        var running = Directory.CreateDirectory(Path.Combine(clientFiles, $"p{Environment.ProcessId}-999")).FullName;
+
+        await using var transport = lab.CreateTransport();
+
+        Assert.False(Directory.Exists(ended));
+        Assert.True(Directory.Exists(running));
     }
 
     [Fact]
