@@ -98,8 +98,10 @@ public sealed class ProcessCommandRunner : ICommandRunner
             {
                 throw;
             }
+            // Transient: the same command may finish in time when tried again (an SSH probe of a node still booting,
+            // on a machine booting twenty at once); callers retry only where trying again is safe.
             throw GridSpanException.Failed(
-                $"command '{request}' did not finish within {request.Timeout!.Value.TotalSeconds:0} s");
+                $"command '{request}' did not finish within {request.Timeout!.Value.TotalSeconds:0} s").AsTransient();
         }
 
         return new CommandResult(request.ToString(), process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));

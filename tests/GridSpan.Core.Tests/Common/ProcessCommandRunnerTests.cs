@@ -38,12 +38,13 @@ public sealed class ProcessCommandRunnerTests
     }
 
     [Fact]
-    public async Task A_command_past_its_timeout_is_killed_and_reported()
+    public async Task A_command_past_its_timeout_is_killed_and_reported_as_a_failure_that_may_pass_when_tried_again()
     {
         var request = CommandRequest.Of("sleep", "30") with { Timeout = TimeSpan.FromMilliseconds(200) };
 
         var failure = await Assert.ThrowsAsync<GridSpanException>(() => _runner.RunAsync(request, CancellationToken.None));
 
         Assert.Contains("did not finish", failure.Message, StringComparison.Ordinal);
+        Assert.True(failure.IsTransient);
     }
 }
