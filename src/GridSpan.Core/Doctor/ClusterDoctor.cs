@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using GridSpan.Cluster;
 using GridSpan.Common;
 using GridSpan.Doctor.Checks;
-using GridSpan.Plan;
 
 namespace GridSpan.Doctor;
 
@@ -36,7 +35,6 @@ public static class ClusterDoctor
         var created = cluster.Plan.Nodes.Where(n => targets.ContainsKey(n.Name)).ToList();
         progress?.Invoke($"reach: logging in to {created.Count} node(s)");
         var findings = new List<DoctorFinding>();
-        var reachable = new List<NodePlan>();
         var probe = new DoctorContext(cluster, targets, [.. created]);
         var answers = await DoctorContext.ForEachAsync(created, async (node, token) =>
         {
@@ -54,8 +52,8 @@ public static class ClusterDoctor
             }
         }, cancellationToken).ConfigureAwait(false);
         findings.AddRange(answers);
-        reachable.AddRange(created.Where(n => answers.Any(a => a.Subject == n.Name && a.Passed)));
-        var context = new DoctorContext(cluster, targets, [.. reachable]);
+        var answered = answers.Where(a => a.Passed).Select(a => a.Subject).ToHashSet(StringComparer.Ordinal);
+        var context = new DoctorContext(cluster, targets, [.. created.Where(n => answered.Contains(n.Name))]);
         foreach (var check in Checks)
         {
             progress?.Invoke($"{check.Name}: {check.Description}");

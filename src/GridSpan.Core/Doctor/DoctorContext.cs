@@ -18,23 +18,25 @@ public sealed class DoctorContext
 
     private readonly ClusterWorkspace _cluster;
     private readonly ImmutableDictionary<string, SshTarget> _targets;
+    private readonly HashSet<string> _reachable;
 
     public DoctorContext(ClusterWorkspace cluster, ImmutableDictionary<string, SshTarget> targets, ImmutableArray<NodePlan> reachable)
     {
         _cluster = cluster ?? throw new ArgumentNullException(nameof(cluster));
         _targets = targets ?? throw new ArgumentNullException(nameof(targets));
         Nodes = reachable;
+        _reachable = reachable.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     public ClusterPlan Plan => _cluster.Plan;
 
-    /// <summary>The cluster's secrets' public halves are needed to name VPN peers by their keys.</summary>
+    /// <summary>The opened cluster, for what checks need beyond the plan (the VPN peers' keys).</summary>
     public ClusterWorkspace Cluster => _cluster;
 
     /// <summary>The nodes that exist and answered; a check looks at these only.</summary>
     public ImmutableArray<NodePlan> Nodes { get; }
 
-    public bool IsReachable(string node) => Nodes.Any(n => n.Name == node);
+    public bool IsReachable(string node) => _reachable.Contains(node);
 
     public Task<CommandResult> RunAsync(string node, string script, CancellationToken cancellationToken, string? standardInput = null) =>
         _cluster.Transport.Session(_targets[node]).RunAsync(script, standardInput, cancellationToken);

@@ -38,10 +38,8 @@ public sealed class SharesCheck : IDoctorCheck
                 return mounted && (answer.Contains(masterAddress, StringComparison.Ordinal) || answer.Contains(context.Plan.Master, StringComparison.Ordinal))
                     ? DoctorFinding.Pass(Name, subject, $"mounted: {answer[3..]}")
                     : DoctorFinding.Fail(Name, subject, mounted ? $"mounted from elsewhere: {answer[3..]}" : answer,
-                        $"`systemctl status {MountUnit(path)}` on the node says why; check the master serves it (the ports check) and `gridspan create` again");
+                        $"`systemctl status {Render.StorageRenderer.MountUnitName(path)}` on the node says why; check the master serves it (the ports check) and `gridspan create` again");
             });
         }, cancellationToken);
     }
-
-    private static string MountUnit(string path) => Render.StorageRenderer.MountUnitName(path);
 }

@@ -71,8 +71,8 @@ public sealed class SlurmCheck : IDoctorCheck
     }
 
     /// <summary>
-    /// Usable: idle, allocated, mixed, completing, planned or reserved, and answering (no '*'). On-demand
-    /// nodes may also be powered down ('~'), powering up ('#') or powering down ('%').
+    /// Usable: ready as create waits for it (<see cref="Cluster.SlurmStates.IsReady"/>) and answering (no '*').
+    /// On-demand nodes may also be powered down ('~'), powering up ('#') or powering down ('%').
     /// </summary>
     public static bool IsUsable(string state, bool onDemand)
     {
@@ -86,7 +86,6 @@ public sealed class SlurmCheck : IDoctorCheck
         {
             return false;
         }
-        var core = power ? state[..^1] : state;
-        return core is "idle" or "alloc" or "mix" or "comp" or "plnd" or "resv";
+        return Cluster.SlurmStates.IsReady(power ? state[..^1] : state);
     }
 }
