@@ -121,9 +121,7 @@ public sealed partial class LocalCloud
         if (server.Status == ServerStatusText.Building)
         {
             var port = state.Ports.First(p => p.Id == server.PortId);
-            var ready = await NetnsSocket.AnswersAsync(Names.NetnsPath(Names.Node(serverId)), new IPEndPoint(IPAddress.Parse(port.Address), 22),
-                "SSH-", TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
-            if (ready)
+            if (await SshAnswersAsync(server, port, cancellationToken).ConfigureAwait(false))
             {
                 return await UpdateServerAsync(serverId, s => s with { Status = ServerStatusText.Active }, cancellationToken).ConfigureAwait(false);
             }
@@ -137,13 +135,10 @@ public sealed partial class LocalCloud
         var state = await Store.ReadAsync(cancellationToken).ConfigureAwait(false);
         var record = state.Servers.FirstOrDefault(s => s.Id == serverId) ?? throw NotFound("server", serverId);
         var port = state.Ports.First(p => p.Id == record.PortId);
-        var ssh = new IPEndPoint(IPAddress.Parse(port.Address), 22);
-        var netns = Names.NetnsPath(Names.Node(serverId));
         return await Wait.UntilAsync(async token =>
         {
             var alive = record.Pid is { } pid && record.StartTicks is { } ticks && Processes.IsAlive(pid, ticks);
-            if (!alive || record.Status != ServerStatusText.Building
-                || await NetnsSocket.AnswersAsync(netns, ssh, "SSH-", TimeSpan.FromMilliseconds(500), token).ConfigureAwait(false))
+            if (!alive || record.Status != ServerStatusText.Building || await SshAnswersAsync(record, port, token).ConfigureAwait(false))
             {
                 var server = await GetServerAsync(serverId, token).ConfigureAwait(false) ?? throw NotFound("server", serverId);
                 if (server.Status == ServerStatusText.Active)
@@ -160,6 +155,22 @@ public sealed partial class LocalCloud
         }, TimeSpan.FromMilliseconds(100), timeout,
             () => GridSpanException.Provider("local", $"server {record.Name} did not answer on SSH within {timeout.TotalSeconds:0} s: {_nodes.ConsoleTail(serverId)}"),
             TimeProvider.System, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when the server's sshd greets. Connects only once sshd listens (read from /proc, free
+    /// for the node), and then waits long for the greeting: a connection abandoned early leaves an
+    /// sshd child behind, and probing a slow node that way piles children up until sshd drops
+    /// connections (MaxStartups) and the node never looks ready.
+    /// </summary>
+    private async Task<bool> SshAnswersAsync(ServerRecord server, PortRecord port, CancellationToken cancellationToken)
+    {
+        if (server.Pid is not { } pid || NodeRuntime.InitPid(pid) is not { } init || !ListeningPorts.IsListening(init, 22))
+        {
+            return false;
+        }
+        return await NetnsSocket.AnswersAsync(Names.NetnsPath(Names.Node(server.Id)), new IPEndPoint(IPAddress.Parse(port.Address), 22), "SSH-",
+            TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a shell script inside a server (all its namespaces), as root; for tests and diagnostics.</summary>
