@@ -13,13 +13,19 @@ public sealed class RenderCommandTests : IDisposable
 
     private string Out(string name) => Path.Combine(_temp.FullName, name);
 
-    /// <summary>Where `render -o` wrote one of a node's files, as its bundle.json says (DIR/&lt;node&gt;/... or DIR/shared/...).</summary>
-    private string FileOf(string output, string node, string path)
+    /// <summary>One of a node's files as its bundle.json lists it: path, mode, owner, and content or source.</summary>
+    private System.Text.Json.JsonElement EntryOf(string output, string node, string path)
     {
         using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Out($"{output}/{node}/bundle.json")));
-        var entry = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == path);
-        return Out($"{output}/{entry.GetProperty("source").GetString()}");
+        return manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == path).Clone();
     }
+
+    /// <summary>Where `render -o` wrote one of the files nodes share (DIR/shared/...), as the node's bundle.json says.</summary>
+    private string SharedFileOf(string output, string node, string path) => Out($"{output}/{EntryOf(output, node, path).GetProperty("source").GetString()}");
+
+    /// <summary>A node's file: inline in its bundle.json when only it has the file, else the shared file it names.</summary>
+    private string ContentOf(string output, string node, string path) =>
+        EntryOf(output, node, path).TryGetProperty("content", out var content) ? content.GetString()! : File.ReadAllText(SharedFileOf(output, node, path));
 
     [Fact]
     public async Task Every_node_gets_its_files_with_secrets_readable_by_the_owner_only()
@@ -29,20 +35,23 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal((int)ExitCode.Success, run.ExitCode);
         Assert.Contains("rendered 16 node(s)", run.Out, StringComparison.Ordinal);
         Assert.Equal(16, Directory.GetDirectories(Out("r")).Count(d => Path.GetFileName(d) != "shared"));
-        var wg0 = Out("r/demo-hamburg-gw/etc/wireguard/wg0.conf");
-        Assert.Equal(wg0, FileOf("r", "demo-hamburg-gw", "/etc/wireguard/wg0.conf"));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(wg0));
-        Assert.Equal(Out("r/shared/etc/munge/munge.key"), FileOf("r", "demo-master", "/etc/munge/munge.key"));
+        var wg0 = EntryOf("r", "demo-hamburg-gw", "/etc/wireguard/wg0.conf");
+        Assert.True(wg0.GetProperty("secret").GetBoolean());
+        Assert.Equal("600", wg0.GetProperty("mode").GetString());
+        // A bundle.json holding a secret's content is the owner's only, as the user data is.
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("r/demo-hamburg-gw/bundle.json")));
+        Assert.Equal(Out("r/shared/etc/munge/munge.key"), SharedFileOf("r", "demo-master", "/etc/munge/munge.key"));
         Assert.Equal(UnixFileMode.UserRead, File.GetUnixFileMode(Out("r/shared/etc/munge/munge.key")));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("r/demo-master/cloud-init/user-data")));
-        Assert.True(File.Exists(Out("r/demo-master/etc/dnsmasq.d/gridspan.conf")));
-        Assert.False(File.Exists(Out("r/demo-berlin-cpu-001/etc/wireguard/wg0.conf")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("r/demo-master/user-data")));
+        Assert.StartsWith("#cloud-config", File.ReadAllText(Out("r/demo-master/user-data")), StringComparison.Ordinal);
+        Assert.StartsWith("# DNS of cluster demo", ContentOf("r", "demo-master", "/etc/dnsmasq.d/gridspan.conf"), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => EntryOf("r", "demo-berlin-cpu-001", "/etc/wireguard/wg0.conf"));
         Assert.True(File.Exists(Out("r/demo-hamburg-cpu-002/bundle.json")));
         // A file several nodes have alike is written once.
         Assert.Single(Directory.GetFiles(Out("r"), "slurm.conf", SearchOption.AllDirectories));
         Assert.Single(Directory.GetFiles(Out("r"), "ssh_known_hosts", SearchOption.AllDirectories));
         // Output names what was written, never a secret.
-        var privateKey = File.ReadAllLines(wg0).Single(l => l.StartsWith("PrivateKey = ", StringComparison.Ordinal))["PrivateKey = ".Length..];
+        var privateKey = ContentOf("r", "demo-hamburg-gw", "/etc/wireguard/wg0.conf").Split('\n').Single(l => l.StartsWith("PrivateKey = ", StringComparison.Ordinal))["PrivateKey = ".Length..];
         Assert.DoesNotContain(privateKey, run.Out + run.Error, StringComparison.Ordinal);
     }
 
@@ -52,8 +61,8 @@ public sealed class RenderCommandTests : IDisposable
         var first = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
         Assert.Equal((int)ExitCode.Success, first.ExitCode);
         var outside = Directory.CreateDirectory(Out("outside")).FullName;
-        Directory.Delete(Out("r/demo-master/etc"), recursive: true);
-        File.CreateSymbolicLink(Out("r/demo-master/etc"), outside);
+        Directory.Delete(Out("r/demo-master"), recursive: true);
+        File.CreateSymbolicLink(Out("r/demo-master"), outside);
         File.Delete(Out("r/plan.json"));
         File.CreateSymbolicLink(Out("r/plan.json"), Path.Combine(outside, "victim"));
         File.WriteAllText(Path.Combine(outside, "victim"), "untouched");
@@ -97,28 +106,38 @@ public sealed class RenderCommandTests : IDisposable
     {
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("a"), "--nodes", "demo-master");
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("b"), "--nodes", "demo-master");
-        Assert.NotEqual(File.ReadAllText(Out("a/demo-master/etc/munge/munge.key")), File.ReadAllText(Out("b/demo-master/etc/munge/munge.key")));
+        Assert.NotEqual(ContentOf("a", "demo-master", "/etc/munge/munge.key"), ContentOf("b", "demo-master", "/etc/munge/munge.key"));
 
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("c"), "--state", Out("state"));
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("d"), "--state", Out("state"));
-        Assert.Equal(File.ReadAllText(Out("c/demo-hamburg-gw/etc/wireguard/wg0.conf")), File.ReadAllText(Out("d/demo-hamburg-gw/etc/wireguard/wg0.conf")));
-        Assert.Equal(File.ReadAllText(FileOf("c", "demo-master", "/etc/munge/munge.key")), File.ReadAllText(FileOf("d", "demo-master", "/etc/munge/munge.key")));
+        Assert.Equal(ContentOf("c", "demo-hamburg-gw", "/etc/wireguard/wg0.conf"), ContentOf("d", "demo-hamburg-gw", "/etc/wireguard/wg0.conf"));
+        Assert.Equal(ContentOf("c", "demo-master", "/etc/munge/munge.key"), ContentOf("d", "demo-master", "/etc/munge/munge.key"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Out("state/secrets.json")));
     }
 
     [Fact]
-    public async Task A_nodes_own_directory_holds_only_what_differs_from_other_nodes_and_stays_the_same_size_as_the_cluster_grows()
+    public async Task A_nodes_own_directory_holds_two_files_with_only_what_differs_from_other_nodes_inline()
     {
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"));
-        string[] Own(string node) => [.. Directory.GetFiles(Out($"r/{node}"), "*", SearchOption.AllDirectories)
+        string[] Own(string node) => [.. Directory.GetFileSystemEntries(Out($"r/{node}"), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(Out($"r/{node}"), f)).Order(StringComparer.Ordinal)];
-        Assert.Equal(["bundle.json", "cloud-init/user-data", "etc/hosts", "etc/ssh/ssh_host_ed25519_key", "etc/ssh/ssh_host_ed25519_key-cert.pub",
-            "etc/ssh/ssh_host_ed25519_key.pub"], Own("demo-berlin-big-002"));
-        Assert.Equal("shared/etc/ssh/ssh_known_hosts", Path.GetRelativePath(Out("r"), FileOf("r", "demo-berlin-big-002", "/etc/ssh/ssh_known_hosts")));
+        Assert.Equal(["bundle.json", "user-data"], Own("demo-berlin-big-002"));
+        string[] Inline(string node)
+        {
+            using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Out($"r/{node}/bundle.json")));
+            return [.. manifest.RootElement.GetProperty("files").EnumerateArray().Where(f => f.TryGetProperty("content", out _))
+                .Select(f => f.GetProperty("path").GetString()!).Order(StringComparer.Ordinal)];
+        }
+        Assert.Equal(["/etc/hosts", "/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_ed25519_key-cert.pub", "/etc/ssh/ssh_host_ed25519_key.pub"],
+            Inline("demo-berlin-big-002"));
+        Assert.Equal("shared/etc/ssh/ssh_known_hosts", Path.GetRelativePath(Out("r"), SharedFileOf("r", "demo-berlin-big-002", "/etc/ssh/ssh_known_hosts")));
+        Assert.StartsWith("-----BEGIN OPENSSH PRIVATE KEY-----", ContentOf("r", "demo-berlin-big-002", "/etc/ssh/ssh_host_ed25519_key"), StringComparison.Ordinal);
+        // Written as read: g++, not g\u002B\u002B.
+        Assert.Contains("\"g++\"", File.ReadAllText(Out("r/demo-berlin-big-002/bundle.json")), StringComparison.Ordinal);
 
         // A variant of a shared path (each site's workers route through their own gateway) gets a numbered name.
-        Assert.NotEqual(FileOf("r", "demo-berlin-big-002", "/usr/local/libexec/gridspan/routes"), FileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"));
-        Assert.EndsWith(".v2", FileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"), StringComparison.Ordinal);
+        Assert.NotEqual(SharedFileOf("r", "demo-berlin-big-002", "/usr/local/libexec/gridspan/routes"), SharedFileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"));
+        Assert.EndsWith(".v2", SharedFileOf("r", "demo-hamburg-cpu-002", "/usr/local/libexec/gridspan/routes"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -129,14 +148,14 @@ public sealed class RenderCommandTests : IDisposable
         Assert.Equal((int)ExitCode.Success, run.ExitCode);
         Assert.Equal(["demo-hamburg-cpu-002", "demo-hamburg-cpu-003", "demo-master", "shared"],
             Directory.GetDirectories(Out("r")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        Assert.Contains("SLURMD_OPTIONS=\"-b\"", File.ReadAllText(FileOf("r", "demo-hamburg-cpu-002", "/etc/default/slurmd")), StringComparison.Ordinal);
+        Assert.Contains("SLURMD_OPTIONS=\"-b\"", ContentOf("r", "demo-hamburg-cpu-002", "/etc/default/slurmd"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Slurm_version_and_runtime_change_the_slurm_conf()
     {
         await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master", "--slurm-version", "23.11", "--runtime", "vm");
-        var conf = File.ReadAllText(Out("r/demo-master/etc/slurm/slurm.conf"));
+        var conf = ContentOf("r", "demo-master", "/etc/slurm/slurm.conf");
         Assert.Contains("cloud_reg_addrs", conf, StringComparison.Ordinal);
         Assert.Contains("ProctrackType=proctrack/cgroup", conf, StringComparison.Ordinal);
         Assert.DoesNotContain("PrivateData", conf, StringComparison.Ordinal);

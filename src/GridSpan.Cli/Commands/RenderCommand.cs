@@ -15,7 +15,7 @@ public static class RenderCommand
         var config = ClusterInput.ConfigOption("The cluster configuration file (cluster.yaml).");
         var output = new Option<DirectoryInfo>("--output", "-o")
         {
-            Description = "Directory to write into: DIR/<node>/<path on the node>, and DIR/shared/<path on the node> for files several nodes have alike. " +
+            Description = "Directory to write into: DIR/<node>/bundle.json and DIR/<node>/user-data, and DIR/shared/<path on the node> for files several nodes have alike. " +
                           "It must be new, empty or an earlier render's; symlinks in it are refused.",
             Required = true,
         };
@@ -33,9 +33,9 @@ public static class RenderCommand
         runtime.AcceptOnlyFromAmong("container", "vm");
         var command = new Command("render",
             "Write every node's files as GridSpan would install them (slurm.conf, munge key, wg0.conf, dnsmasq, hosts, " +
-            "resolv.conf, exports and mount units, routes, SSH keys and certificates, cloud-init user data) into DIR/<node>/..., " +
-            "files several nodes have alike once into DIR/shared/..., plus DIR/<node>/bundle.json (packages, services, commands, " +
-            "and where each file is) and DIR/plan.json. SECRETS ARE WRITTEN TOO, since you " +
+            "resolv.conf, exports and mount units, routes, SSH keys and certificates): DIR/<node>/bundle.json holds the node's packages, " +
+            "services, commands and files (the content of those only it has; where the others are), files several nodes have alike are " +
+            "written once into DIR/shared/..., plus DIR/<node>/user-data (cloud-init) and DIR/plan.json. SECRETS ARE WRITTEN TOO, since you " +
             "asked to inspect them: private keys and the munge key go to files readable by you only (0600 or 0400). " +
             "Nothing is contacted; WireGuard endpoints stay empty until `create` knows the public addresses.")
         {
@@ -89,7 +89,7 @@ public static class RenderCommand
             context.Out.Profile.Out.Writer.WriteLine(
                 $"rendered {selected.Length} node(s) into {directory}: {files} files, {secretFiles} of them secret (mode 0600 or 0400); " +
                 $"the {shared.Count} files several nodes have alike are written once, in {Path.Combine(directory, SharedFiles.DirectoryName)} " +
-                "(each node's bundle.json says where each of its files is)");
+                "(each node's bundle.json holds its other files, or says where they are)");
             return Task.FromResult(ExitCode.Success);
         }, cancellationToken));
         return command;

@@ -24,18 +24,11 @@ internal static partial class RenderedTreeScanner
     {
         var problems = new List<string>();
         var values = ConfigValues(configText).Where(v => v.Length > 1 && v.AsSpan().IndexOfAny(Metacharacters) >= 0).ToList();
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        foreach (var (relative, text) in RenderedFiles(root))
         {
-            var relative = Path.GetRelativePath(root, file);
-            var text = File.ReadAllText(file);
             if (text.StartsWith("#!", StringComparison.Ordinal))
             {
                 CheckScript(relative, text, values, problems);
-            }
-            else if (relative.EndsWith("bundle.json", StringComparison.Ordinal) && relative != "plan.json")
-            {
-                var commands = JsonDocument.Parse(text).RootElement.GetProperty("commands").EnumerateArray().Select(c => c.GetString() ?? "");
-                CheckScript(relative + " (commands)", string.Join('\n', commands) + "\n", values, problems);
             }
             else if (relative.EndsWith("etc/slurm/slurm.conf", StringComparison.Ordinal))
             {
@@ -53,12 +46,39 @@ internal static partial class RenderedTreeScanner
             {
                 CheckLines(relative, text, DnsmasqLine(), problems);
             }
-            else if (relative.EndsWith("cloud-init/user-data", StringComparison.Ordinal))
+            else if (relative.EndsWith("/user-data", StringComparison.Ordinal))
             {
                 CheckYaml(relative, text, problems);
             }
         }
         return problems;
+    }
+
+    /// <summary>
+    /// Every file render wrote, by its path relative to the tree, and every file a bundle.json holds inline
+    /// (named NODE/bundle.json:PATH); a bundle's commands come as one script (NODE/bundle.json (commands)).
+    /// </summary>
+    private static IEnumerable<(string Name, string Text)> RenderedFiles(string root)
+    {
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(root, file);
+            var text = File.ReadAllText(file);
+            if (!relative.EndsWith("/bundle.json", StringComparison.Ordinal))
+            {
+                yield return (relative, text);
+                continue;
+            }
+            using var manifest = JsonDocument.Parse(text);
+            yield return (relative + " (commands)", "#!/bin/sh\n" + string.Join('\n', manifest.RootElement.GetProperty("commands").EnumerateArray().Select(c => c.GetString())) + "\n");
+            foreach (var entry in manifest.RootElement.GetProperty("files").EnumerateArray())
+            {
+                if (entry.TryGetProperty("content", out var content))
+                {
+                    yield return ($"{relative}:{entry.GetProperty("path").GetString()}", content.GetString()!);
+                }
+            }
+        }
     }
 
     private static void CheckScript(string name, string script, List<string> values, List<string> problems)
