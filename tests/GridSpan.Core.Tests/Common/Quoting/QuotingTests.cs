@@ -136,6 +136,74 @@ public sealed class QuotingTests
         Assert.Equal([value, value], System.Text.Json.JsonSerializer.Deserialize<string[]>(Tool.Run("python3", ["-c", python], yaml))!);
     }
 
+    public static TheoryData<string> MultiLine => new()
+    {
+        "-----BEGIN KEY-----\nabc+/=\n-----END KEY-----\n", "no final break\nhere", "a\n\nb\n", "two final breaks\n\n", "\n", " leading space\n",
+        "trailing space \nx\n", "tab\tinside\n", "crlf\r\n", "---\n...\n", "# not a comment\n- not a list\n", "emoji \U0001F600\n",
+        "line\u2028separator\n", "next\u0085line\n", "bom\uFEFF\n", "lone \uD800 half\n", "ümlaut\n", "\"quoted\": 'x'\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    [MemberData(nameof(MultiLine))]
+    public void YamlWriter_block_reads_back_exactly_in_YamlDotNet_and_PyYAML(string value)
+    {
+        var yaml = YamlWriter.Write(YamlWriter.Map(
+            ("key", YamlWriter.Block(value)),
+            ("list", YamlWriter.List([YamlWriter.Map(("content", YamlWriter.Block(value)), ("after", YamlWriter.Text("x")))]))));
+
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        if (!value.Contains('\uD800', StringComparison.Ordinal))
+        {
+            Assert.Equal(value, ((YamlScalarNode)root.Children[new YamlScalarNode("key")]).Value);
+        }
+        var python = "import json, sys, yaml; d = yaml.safe_load(sys.stdin); sys.stdout.write(json.dumps([d['key'], d['list'][0]['content'], d['list'][0]['after']]))";
+        Assert.Equal([value, value, "x"], System.Text.Json.JsonSerializer.Deserialize<string[]>(Tool.Run("python3", ["-c", python], yaml))!);
+    }
+
+    [Fact]
+    public void YamlWriter_writes_block_style_with_indented_lists_literal_key_files_and_empty_collections_inline()
+    {
+        var yaml = YamlWriter.Write(YamlWriter.Map(
+            ("hostname", YamlWriter.Text("n1")),
+            ("empty", YamlWriter.List([])),
+            ("none", YamlWriter.Map()),
+            ("files", YamlWriter.List([
+                YamlWriter.Map(("path", YamlWriter.Text("/etc/key")), ("mode", YamlWriter.Text("0600")), ("content", YamlWriter.Block("k1\nk2\n"))),
+                YamlWriter.Map(("nested", YamlWriter.List([YamlWriter.Text("a b"), YamlWriter.List([YamlWriter.Literal(true)])]))),
+            ])),
+            ("keys", YamlWriter.Map(("private", YamlWriter.Block("p\n\nq")), ("flag", YamlWriter.Literal(false))))), "#cloud-config");
+
+        Assert.Equal("""
+            #cloud-config
+            hostname: n1
+            empty: []
+            none: {}
+            files:
+              - path: /etc/key
+                mode: "0600"
+                content: |
+                  k1
+                  k2
+              - nested:
+                  - "a b"
+                  - 
+                    - true
+            keys:
+              private: |-
+                p
+
+                q
+              flag: false
+
+            """.Replace("- \n", "- \n", StringComparison.Ordinal), yaml);
+        var python = "import json, sys, yaml; sys.stdout.write(json.dumps(yaml.safe_load(sys.stdin), sort_keys=True))";
+        Assert.Equal("""{"empty": [], "files": [{"content": "k1\nk2\n", "mode": "0600", "path": "/etc/key"}, {"nested": ["a b", [true]]}], "hostname": "n1", "keys": {"flag": false, "private": "p\n\nq"}, "none": {}}""",
+            Tool.Run("python3", ["-c", python], yaml));
+    }
+
     [Theory]
     [InlineData("yes")]
     [InlineData("no")]
