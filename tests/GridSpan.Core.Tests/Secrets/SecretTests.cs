@@ -121,6 +121,21 @@ public sealed class SecretTests
     }
 
     [Fact]
+    public void Secrets_that_cover_the_plan_exactly_are_kept_as_they_are_and_a_shrunk_plan_drops_the_keys_of_its_removed_nodes()
+    {
+        var grown = TestSpecs.Plan(TestSpecs.ThreeSites() with { Name = "demo" });
+        var secrets = new SecretGenerator(new DeterministicRandomSource("full")).Generate(grown);
+
+        Assert.Same(secrets, new SecretGenerator(new DeterministicRandomSource("again")).Generate(grown, secrets));
+
+        var shrunk = new SecretGenerator(new DeterministicRandomSource("shrunk")).Generate(Plan, secrets);
+        Assert.Equal(Plan.Nodes.Select(n => n.Name).Order(StringComparer.Ordinal), shrunk.HostKeys.Keys);
+        Assert.Equal(Plan.Nodes.Select(n => n.Name).Order(StringComparer.Ordinal), shrunk.HostCertificates.Keys);
+        Assert.Equal(Plan.Overlay.Members.Select(m => m.Node).Order(StringComparer.Ordinal), shrunk.WireGuard.Keys);
+        Assert.Equal(secrets.HostKeys["demo-master"], shrunk.HostKeys["demo-master"]);
+    }
+
+    [Fact]
     public void No_secret_type_shows_its_value_in_to_string()
     {
         var secrets = new SecretGenerator(new DeterministicRandomSource("tostring")).Generate(Plan);
