@@ -25,6 +25,8 @@ public sealed class BundleWriter
     // Readable as written: only what JSON requires is escaped (`g++`, not `g\u002B\u002B`); the files are not HTML.
     private static readonly JsonWriterOptions JsonOptions = new() { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private const UnixFileMode AnyoneMayEnter = (UnixFileMode)0b111_111_111; // less the umask, as mkdir(1) does
+
     private readonly string _root;
     private readonly ConcurrentDictionary<string, byte> _checkedDirectories = new(StringComparer.Ordinal);
 
@@ -187,11 +189,19 @@ public sealed class BundleWriter
             return;
         }
         EnsureDirectory(Path.GetDirectoryName(directory)!);
-        if (PrivateFiles.IsSymlink(directory))
+        // A directory mkdir made is real; only one that was there already needs a look (at 10,000 nodes the
+        // look cost as much as the mkdir).
+        if (!PrivateFiles.TryMakeDirectory(directory, AnyoneMayEnter))
         {
-            throw SymlinkRefused(directory);
+            if (PrivateFiles.IsSymlink(directory))
+            {
+                throw SymlinkRefused(directory);
+            }
+            if (!Directory.Exists(directory))
+            {
+                throw GridSpanException.Failed($"{directory} is a file where render puts a directory", "remove it, or render into a new directory");
+            }
         }
-        Directory.CreateDirectory(directory);
         _checkedDirectories.TryAdd(directory, 0);
     }
 

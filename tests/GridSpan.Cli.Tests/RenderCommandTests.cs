@@ -76,6 +76,20 @@ public sealed class RenderCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_where_a_nodes_directory_goes_is_an_error_and_is_left_alone()
+    {
+        await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+        Directory.Delete(Out("r/demo-master"), recursive: true);
+        File.WriteAllText(Out("r/demo-master"), "mine");
+
+        var again = await CliRun.InvokeAsync("render", "-c", TwoSites, "-o", Out("r"), "--nodes", "demo-master");
+
+        Assert.NotEqual((int)ExitCode.Success, again.ExitCode);
+        Assert.Contains("is a file where render puts a directory", again.Error, StringComparison.Ordinal);
+        Assert.Equal("mine", File.ReadAllText(Out("r/demo-master")));
+    }
+
+    [Fact]
     public async Task A_non_empty_directory_render_did_not_make_is_refused_and_its_own_is_reused()
     {
         Directory.CreateDirectory(Out("busy"));

@@ -105,6 +105,19 @@ public static partial class PrivateFiles
         return TryEnsureDirectory(perUser) ? perUser : CreateDirectory(Path.GetTempPath(), "gridspan-run-");
     });
 
+    /// <summary>Makes one directory (its parent must exist); false when something already has its name, which may be a symlink.</summary>
+    public static bool TryMakeDirectory(string path, UnixFileMode mode)
+    {
+        RequireUnix();
+        if (MakeDirectory(path, (int)mode) == 0)
+        {
+            return true;
+        }
+        var error = Marshal.GetLastPInvokeError();
+        return error == EEXIST ? false : throw GridSpanException.Failed($"cannot create the directory {path}: {Marshal.GetPInvokeErrorMessage(error)}",
+            $"check that {Path.GetDirectoryName(path)} exists and is writable by you");
+    }
+
     private static bool TryEnsureDirectory(string path)
     {
         if (!OperatingSystem.IsLinux())
