@@ -17,6 +17,8 @@ public static class NodePaths
     public const string Fstab = "/etc/fstab";
     public const string RoutesScript = "/usr/local/libexec/gridspan/routes";
     public const string RoutesUnit = "/etc/systemd/system/gridspan-routes.service";
+    public const string VxlanScript = "/usr/local/libexec/gridspan/vxlan";
+    public const string VxlanUnit = "/etc/systemd/system/gridspan-vxlan.service";
     public const string Sysctl = "/etc/sysctl.d/90-gridspan.conf";
     public const string KnownHosts = "/etc/ssh/ssh_known_hosts";
     public const string HostKey = "/etc/ssh/ssh_host_ed25519_key";
