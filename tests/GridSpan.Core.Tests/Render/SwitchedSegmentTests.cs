@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json;
+using GridSpan.Doctor.Checks;
 using GridSpan.Plan;
 using GridSpan.Render;
 
@@ -27,21 +28,7 @@ public sealed class SwitchedSegmentTests : IDisposable
     [Fact]
     public void Nodes_reach_each_other_through_their_ports_on_the_switch_at_the_planned_mtu()
     {
-        Create("lan");
-        Ip("lan", "link", "add", "br0", "type", "bridge");
-        Ip("lan", "link", "set", "br0", "up");
-        foreach (var node in new[] { Plan.Master, First, Second, Switch })
-        {
-            var ns = Create(node);
-            var address = Plan.FindNode(node)!.Address;
-            Tool.Run("ip", ["link", "add", "eth0", "netns", ns, "type", "veth", "peer", $"p{_namespaces.Count}", "netns", Ns("lan")], "");
-            Ip("lan", "link", "set", $"p{_namespaces.Count}", "master", "br0", "up");
-            // One flat underlay: the sites' subnets share the test bridge.
-            Ip(node, "addr", "add", $"{address}/8", "dev", "eth0");
-            Ip(node, "link", "set", "eth0", "up");
-            Ip(node, "link", "set", "lo", "up");
-            Run(node, NodePaths.VxlanScript);
-        }
+        BuildSegment();
         var segment = Plan.Overlay.Switch!;
         var first = segment.PortOf(First);
         var second = segment.PortOf(Second);
@@ -66,6 +53,64 @@ public sealed class SwitchedSegmentTests : IDisposable
         Assert.Equal(index, Ip(Switch, "-j", "link", "show", first.Device).Split("\"ifindex\":")[1].Split(',')[0]);
         Assert.Throws<InvalidOperationException>(() => Ip(Switch, "link", "show", "vx99"));
         Ping(First, second.SwitchedAddress.ToString(), []);
+    }
+
+    [Fact]
+    public void Doctors_vxlan_check_passes_on_the_segment_and_names_the_node_or_port_that_breaks()
+    {
+        BuildSegment();
+        var segment = Plan.Overlay.Switch!;
+        var node = Plan.FindNode(First)!;
+        PingUntilAnswered(First, segment.Address.ToString());
+
+        var healthy = VxlanCheck.JudgeNode(segment, node, Shell(First, VxlanCheck.NodeScript(segment)));
+        Assert.True(healthy.Passed, healthy.Evidence);
+        Assert.Contains("0% packet loss", healthy.Evidence, StringComparison.Ordinal);
+        var switchHealthy = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript));
+        Assert.True(switchHealthy.Passed, switchHealthy.Evidence);
+
+        // A node whose tunnel lost MTU is named with the MTU it has.
+        Ip(First, "link", "set", "dev", "vx0", "mtu", "1300");
+        var lowered = VxlanCheck.JudgeNode(segment, node, Shell(First, VxlanCheck.NodeScript(segment)));
+        Assert.False(lowered.Passed);
+        Assert.Equal(First, lowered.Subject);
+        Assert.Contains($"MTU 1300, planned {segment.Mtu}", lowered.Evidence, StringComparison.Ordinal);
+
+        // A switch that lost a node's port names the port and the node; the node then gets no answer.
+        Ip(First, "link", "set", "dev", "vx0", "mtu", segment.Mtu.ToString(CultureInfo.InvariantCulture));
+        Ip(Switch, "link", "del", "dev", segment.PortOf(First).Device);
+        var switchBroken = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript));
+        Assert.False(switchBroken.Passed);
+        Assert.Contains($"{segment.PortOf(First).Device} ({First})", switchBroken.Evidence, StringComparison.Ordinal);
+        var cut = VxlanCheck.JudgeNode(segment, node, Shell(First, VxlanCheck.NodeScript(segment)));
+        Assert.False(cut.Passed);
+        Assert.Contains("the switch does not answer", cut.Evidence, StringComparison.Ordinal);
+    }
+
+    private string Shell(string node, string script)
+    {
+        var path = Path.Combine(_files.FullName, $"{node}.check.sh");
+        File.WriteAllText(path, script + "\ntrue\n");
+        return Tool.Run("ip", ["netns", "exec", Ns(node), "sh", path], "");
+    }
+
+    private void BuildSegment()
+    {
+        Create("lan");
+        Ip("lan", "link", "add", "br0", "type", "bridge");
+        Ip("lan", "link", "set", "br0", "up");
+        foreach (var node in new[] { Plan.Master, First, Second, Switch })
+        {
+            var ns = Create(node);
+            var address = Plan.FindNode(node)!.Address;
+            Tool.Run("ip", ["link", "add", "eth0", "netns", ns, "type", "veth", "peer", $"p{_namespaces.Count}", "netns", Ns("lan")], "");
+            Ip("lan", "link", "set", $"p{_namespaces.Count}", "master", "br0", "up");
+            // One flat underlay: the sites' subnets share the test bridge.
+            Ip(node, "addr", "add", $"{address}/8", "dev", "eth0");
+            Ip(node, "link", "set", "eth0", "up");
+            Ip(node, "link", "set", "lo", "up");
+            Run(node, NodePaths.VxlanScript);
+        }
     }
 
     private long Counter(string device, string direction)
