@@ -66,11 +66,20 @@ public sealed class SwitchedClusterTests(ITestOutputHelper output)
         var over = await cluster.RunAsync(First, $"ping -n -c 2 -W 2 -M do -s {payload + 1} {secondAddress} 2>&1; echo exit=$?");
         Assert.DoesNotContain("exit=0", over, StringComparison.Ordinal);
 
-        // An on-demand node comes up on its planned port: Slurm resumes it for the job, its traffic crosses the switch.
-        var onDemandIn = await PortBytesAsync(cluster, segment.PortOf(OnDemand).Device, "rx");
+        // An on-demand node has no port until Slurm starts it; then its traffic crosses its port; deleted, it loses the port.
+        var onDemandPort = segment.PortOf(OnDemand).Device;
+        Assert.Equal("absent", await PortStateAsync(cluster, onDemandPort));
         var ran = await cluster.RunAsync(cluster.Plan.Master, $"srun -N2 -w {First},{OnDemand} hostname");
         Assert.Equal([First, OnDemand], ran.Split('\n').Select(n => n.Trim()).Order(StringComparer.Ordinal).ToArray());
-        Assert.True(await PortBytesAsync(cluster, segment.PortOf(OnDemand).Device, "rx") > onDemandIn, "the on-demand node's traffic entered its port");
+        Assert.True(await PortBytesAsync(cluster, onDemandPort, "rx") > 0, "the on-demand node's traffic entered its port");
+        await cluster.RunAsync(cluster.Plan.Master, $"scontrol update nodename={OnDemand} state=power_down_force");
+        var leave = Stopwatch.StartNew();
+        while (await PortStateAsync(cluster, onDemandPort) != "absent")
+        {
+            Assert.True(leave.Elapsed < TimeSpan.FromSeconds(120), $"{onDemandPort} is still on the switch 120 s after Slurm powered {OnDemand} down");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"port gone {leave.Elapsed.TotalSeconds:0.0} s after power down"));
 
         var doctor = await cluster.CliAsync("doctor", cluster.Plan.Name);
         output.WriteLine(doctor.Out);
@@ -80,6 +89,9 @@ public sealed class SwitchedClusterTests(ITestOutputHelper output)
         Assert.Empty(await cluster.TerminateAsync());
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"whole test: {clock.Elapsed.TotalSeconds:0.0} s"));
     }
+
+    private static Task<string> PortStateAsync(TestCluster cluster, string device) =>
+        cluster.RunAsync(Switch, $"if ip link show dev {device} >/dev/null 2>&1; then echo present; else echo absent; fi");
 
     private static async Task<long> PortBytesAsync(TestCluster cluster, string device, string direction)
     {

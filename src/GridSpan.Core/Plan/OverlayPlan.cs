@@ -50,7 +50,7 @@ public sealed record OverlayLink(string From, string To, int Mtu);
 /// <param name="UnderlayAddress">The switch's site address, where every node's tunnel ends.</param>
 /// <param name="Mtu">The segment's MTU, the same on every port: the smallest path MTU from a node to the switch minus VXLAN's overhead.</param>
 /// <param name="Port">VXLAN's UDP port.</param>
-/// <param name="Ports">One port per node, on-demand nodes included.</param>
+/// <param name="Ports">One port per node, on-demand nodes included (their ports come and go with them).</param>
 public sealed record SwitchPlan(
     string Node,
     string Site,
@@ -74,4 +74,5 @@ public sealed record SwitchPlan(
 /// <param name="Vni">The VXLAN network identifier, the node's offset in the segment, so it never changes while the node's address does not.</param>
 /// <param name="Device">The port's device name on the switch (vx&lt;vni&gt;).</param>
 /// <param name="UnderlayPathMtu">The path MTU between the node and the switch (the outer packets' limit).</param>
-public sealed record SwitchPortPlan(string Node, int Vni, string Device, IPAddress Remote, IPAddress SwitchedAddress, int UnderlayPathMtu);
+/// <param name="OnDemand">The port exists only while the node does: the master's hooks add it when Slurm starts the node and remove it when Slurm deletes it.</param>
+public sealed record SwitchPortPlan(string Node, int Vni, string Device, IPAddress Remote, IPAddress SwitchedAddress, int UnderlayPathMtu, bool OnDemand);

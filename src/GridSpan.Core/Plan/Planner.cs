@@ -251,7 +251,7 @@ public static class Planner
             var pathMtu = linkMtu(site, switchSite);
             var address = Ipv4.At(cidr, offset);
             nodes[i] = node with { SwitchedAddress = address };
-            ports.Add(new SwitchPortPlan(node.Name, offset, $"vx{offset}", node.Address, address, pathMtu));
+            ports.Add(new SwitchPortPlan(node.Name, offset, $"vx{offset}", node.Address, address, pathMtu, node.OnDemand));
             offset++;
         }
         var overhead = OverlayOverhead.Of(OverlayKind.Vxlan);

@@ -119,6 +119,10 @@ public sealed class ClusterRenderer
             files.Add(BundleFile.Public(NodePaths.VxlanScript,
                 isSwitch ? VxlanRenderer.RenderSwitchScript(switchPlan) : VxlanRenderer.RenderNodeScript(switchPlan, node), Executable));
             files.Add(BundleFile.Public(NodePaths.VxlanUnit, VxlanRenderer.RenderUnit(isSwitch)));
+            if (isSwitch)
+            {
+                files.Add(BundleFile.Public(NodePaths.VxlanPortScript, VxlanRenderer.RenderPortScript(switchPlan), Executable));
+            }
             services.Add(new BundleService(VxlanRenderer.UnitName, [NodePaths.VxlanUnit, NodePaths.VxlanScript]));
         }
 

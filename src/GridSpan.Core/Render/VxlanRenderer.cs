@@ -34,7 +34,6 @@ public static class VxlanRenderer
     {
         ArgumentNullException.ThrowIfNull(switchPlan);
         var bridge = SwitchPlan.Bridge;
-        var local = switchPlan.UnderlayAddress.ToString();
         var text = new TextLines()
             .Line("#!/bin/sh")
             .Line($"# The switch {switchPlan.Node}: bridge {bridge} with one unicast VXLAN port per node ({switchPlan.Ports.Length.ToString(CultureInfo.InvariantCulture)}),")
@@ -48,22 +47,61 @@ public static class VxlanRenderer
             .Line($"ip link set dev {bridge} mtu {switchPlan.Mtu}")
             .Line($"ip addr replace {switchPlan.Address}/{switchPlan.Cidr.PrefixLength} dev {bridge}")
             .Line($"ip link set dev {bridge} up")
-            .Line("port() {  # device vni remote")
-            .Line("    " + EnsureVxlan("\"$1\"", "$2", local, "$3", switchPlan.Port))
-            .Line($"    ip link set dev \"$1\" mtu {switchPlan.Mtu} master {bridge} up")
-            .Line("}");
-        foreach (var port in switchPlan.Ports)
+            .PortFunction(switchPlan);
+        foreach (var port in switchPlan.Ports.Where(p => !p.OnDemand))
         {
-            text.Line($"port {port.Device} {port.Vni.ToString(CultureInfo.InvariantCulture)} {port.Remote}  # {port.Node}, {port.SwitchedAddress}");
+            text.Line(PortLine(port));
         }
         var planned = string.Join(' ', switchPlan.Ports.Select(p => p.Device));
         return text
+            .Line("# On-demand nodes' ports exist while their node does (vxlan-port add/del, run by the master's hooks).")
+            .Line($"for f in {NodePaths.VxlanPortsDirectory}/*; do")
+            .Line($"    [ ! -e \"$f\" ] || {NodePaths.VxlanPortScript} add \"${{f##*/}}\"")
+            .Line("done")
             .Line("# Ports of nodes no longer planned go.")
             .Line("for dev in $(ip -o link show type vxlan | awk -F': ' '{print $2}' | cut -d@ -f1); do")
             .Line($"    case \" {planned} \" in *\" $dev \"*) ;; *) ip link del dev \"$dev\" ;; esac")
             .Line("done")
             .ToString();
     }
+
+    /// <summary>
+    /// `vxlan-port add|del NODE` on the switch: the port of an on-demand node, added by the master's
+    /// resume hook before the node is configured and removed by its suspend hook once the node is deleted.
+    /// Remembered in <see cref="NodePaths.VxlanPortsDirectory"/>, so the switch's start brings it back.
+    /// </summary>
+    public static string RenderPortScript(SwitchPlan switchPlan)
+    {
+        ArgumentNullException.ThrowIfNull(switchPlan);
+        var text = new TextLines()
+            .Line("#!/bin/sh")
+            .Line($"# vxlan-port add|del NODE: the port of an on-demand node on the switch {switchPlan.Node}. Rendered by GridSpan.")
+            .Line("set -eu")
+            .PortFunction(switchPlan)
+            .Line("case \"${2:-}\" in");
+        foreach (var port in switchPlan.Ports.Where(p => p.OnDemand))
+        {
+            text.Line($"    {port.Node}) set -- \"$1\" {port.Device} {port.Vni.ToString(CultureInfo.InvariantCulture)} {port.Remote} \"$2\" ;;");
+        }
+        return text
+            .Line("    *) echo \"vxlan-port: '${2:-}' is not an on-demand node of this cluster\" >&2; exit 2 ;;")
+            .Line("esac")
+            .Line("case \"$1\" in")
+            .Line($"    add) port \"$2\" \"$3\" \"$4\"; mkdir -p {NodePaths.VxlanPortsDirectory}; : > {NodePaths.VxlanPortsDirectory}/\"$5\" ;;")
+            .Line($"    del) rm -f {NodePaths.VxlanPortsDirectory}/\"$5\"; ip link del dev \"$2\" 2>/dev/null || true ;;")
+            .Line("    *) echo \"usage: vxlan-port add|del NODE\" >&2; exit 2 ;;")
+            .Line("esac")
+            .ToString();
+    }
+
+    private static TextLines PortFunction(this TextLines text, SwitchPlan switchPlan) => text
+        .Line("port() {  # device vni remote")
+        .Line("    " + EnsureVxlan("\"$1\"", "$2", switchPlan.UnderlayAddress.ToString(), "$3", switchPlan.Port))
+        .Line($"    ip link set dev \"$1\" mtu {switchPlan.Mtu} master {SwitchPlan.Bridge} up")
+        .Line("}");
+
+    private static string PortLine(SwitchPortPlan port) =>
+        $"port {port.Device} {port.Vni.ToString(CultureInfo.InvariantCulture)} {port.Remote}  # {port.Node}, {port.SwitchedAddress}";
 
     /// <summary>Creates the VXLAN device, or re-creates it when its VNI or endpoints differ (a device's VNI cannot be changed in place).</summary>
     private static string EnsureVxlan(string device, object vni, string local, string remote, int port) =>

@@ -66,7 +66,8 @@ public sealed class SwitchedSegmentTests : IDisposable
         var healthy = VxlanCheck.JudgeNode(segment, node, Shell(First, VxlanCheck.NodeScript(segment)));
         Assert.True(healthy.Passed, healthy.Evidence);
         Assert.Contains("0% packet loss", healthy.Evidence, StringComparison.Ordinal);
-        var switchHealthy = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript));
+        var running = new HashSet<string>([Plan.Master, First, Second, Switch], StringComparer.Ordinal);
+        var switchHealthy = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript), running);
         Assert.True(switchHealthy.Passed, switchHealthy.Evidence);
 
         // A node whose tunnel lost MTU is named with the MTU it has.
@@ -79,7 +80,7 @@ public sealed class SwitchedSegmentTests : IDisposable
         // A switch that lost a node's port names the port and the node; the node then gets no answer.
         Ip(First, "link", "set", "dev", "vx0", "mtu", segment.Mtu.ToString(CultureInfo.InvariantCulture));
         Ip(Switch, "link", "del", "dev", segment.PortOf(First).Device);
-        var switchBroken = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript));
+        var switchBroken = VxlanCheck.JudgeSwitch(segment, Shell(Switch, VxlanCheck.SwitchScript), running);
         Assert.False(switchBroken.Passed);
         Assert.Contains($"{segment.PortOf(First).Device} ({First})", switchBroken.Evidence, StringComparison.Ordinal);
         var cut = VxlanCheck.JudgeNode(segment, node, Shell(First, VxlanCheck.NodeScript(segment)));

@@ -24,7 +24,17 @@ public sealed class VxlanRenderTests
     public void A_nodes_tunnel_script(string node) => Snapshot.Match($"vxlan/{node}.vxlan.sh", File(node, NodePaths.VxlanScript));
 
     [Fact]
-    public void The_switch_script() => Snapshot.Match("vxlan/sw-hub-sw.vxlan.sh", File("sw-hub-sw", NodePaths.VxlanScript));
+    public void The_switch_script_makes_the_static_nodes_ports_and_brings_back_the_on_demand_ports_it_had()
+    {
+        var script = File("sw-hub-sw", NodePaths.VxlanScript);
+        Snapshot.Match("vxlan/sw-hub-sw.vxlan.sh", script);
+        Assert.DoesNotContain("port vx5 ", script, StringComparison.Ordinal); // sw-berlin-cpu-003 is on demand
+        Assert.Contains(" vx5 ", script, StringComparison.Ordinal); // but its port is planned, so not deleted as unknown
+    }
+
+    [Fact]
+    public void The_switch_port_script_knows_only_the_on_demand_nodes() =>
+        Snapshot.Match("vxlan/sw-hub-sw.vxlan-port.sh", File("sw-hub-sw", NodePaths.VxlanPortScript));
 
     [Fact]
     public void The_units_and_the_switch_sysctl()

@@ -29,7 +29,7 @@ public sealed partial class VxlanCheck : IDoctorCheck
             if (node.Role == NodeRole.Switch)
             {
                 var ports = await context.RunAsync(node.Name, SwitchScript, token).ConfigureAwait(false);
-                return [JudgeSwitch(segment, ports.StandardOutput)];
+                return [JudgeSwitch(segment, ports.StandardOutput, context.Nodes.Select(n => n.Name).ToHashSet(StringComparer.Ordinal))];
             }
             var result = await context.RunAsync(node.Name, NodeScript(segment) + " 2>&1", token).ConfigureAwait(false);
             return [JudgeNode(segment, node, result.StandardOutput)];
@@ -86,10 +86,12 @@ public sealed partial class VxlanCheck : IDoctorCheck
                 $"reaches {segment.UnderlayAddress} from {node.Address}; a smaller path MTU needs a smaller site `mtu` in cluster.yaml");
     }
 
-    public static DoctorFinding JudgeSwitch(SwitchPlan segment, string output)
+    /// <param name="running">The nodes that exist now: an on-demand node's port is expected only while it runs.</param>
+    public static DoctorFinding JudgeSwitch(SwitchPlan segment, string output, IReadOnlySet<string> running)
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(running);
         var lines = output.Split('\n');
         var bridge = lines.FirstOrDefault(l => l.StartsWith("B ", StringComparison.Ordinal))?[2..] ?? "";
         var fix = $"on {segment.Node}: `systemctl restart {Render.VxlanRenderer.UnitName}` (it re-creates the bridge and its ports), or `gridspan create` again";
@@ -102,9 +104,10 @@ public sealed partial class VxlanCheck : IDoctorCheck
             .Where(m => m.Success && m.Groups["flags"].Value.Split(',').Contains("UP") && m.Groups["master"].Value == SwitchPlan.Bridge)
             .Select(m => m.Groups["name"].Value)
             .ToHashSet(StringComparer.Ordinal);
-        var missing = segment.Ports.Where(p => !attached.Contains(p.Device)).Select(p => $"{p.Device} ({p.Node})").ToList();
+        var expected = segment.Ports.Where(p => !p.OnDemand || running.Contains(p.Node)).ToList();
+        var missing = expected.Where(p => !attached.Contains(p.Device)).Select(p => $"{p.Device} ({p.Node})").ToList();
         return missing.Count == 0
-            ? DoctorFinding.Pass("vxlan", segment.Node, $"bridge {SwitchPlan.Bridge} up with all {segment.Ports.Length} planned VXLAN ports attached and up")
+            ? DoctorFinding.Pass("vxlan", segment.Node, $"bridge {SwitchPlan.Bridge} up with the VXLAN ports of all {expected.Count} running nodes attached and up")
             : DoctorFinding.Fail("vxlan", segment.Node, $"bridge {SwitchPlan.Bridge} lacks {missing.Count} port(s), or has them down: {string.Join(", ", missing.Take(10))}", fix);
     }
 

@@ -17,8 +17,10 @@ port() {  # device vni remote
 port vx2 2 10.11.0.10  # sw-master, 10.99.0.2
 port vx3 3 10.11.0.11  # sw-berlin-cpu-001, 10.99.0.3
 port vx4 4 10.11.0.12  # sw-berlin-cpu-002, 10.99.0.4
-port vx5 5 10.11.0.13  # sw-berlin-cpu-003, 10.99.0.5
-port vx6 6 10.11.0.14  # sw-berlin-cpu-004, 10.99.0.6
+# On-demand nodes' ports exist while their node does (vxlan-port add/del, run by the master's hooks).
+for f in /var/lib/gridspan/vxlan-ports/*; do
+    [ ! -e "$f" ] || /usr/local/libexec/gridspan/vxlan-port add "${f##*/}"
+done
 # Ports of nodes no longer planned go.
 for dev in $(ip -o link show type vxlan | awk -F': ' '{print $2}' | cut -d@ -f1); do
     case " vx2 vx3 vx4 vx5 vx6 " in *" $dev "*) ;; *) ip link del dev "$dev" ;; esac
