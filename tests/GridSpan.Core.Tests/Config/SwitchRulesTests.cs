@@ -126,4 +126,21 @@ public sealed class SwitchRulesTests : IDisposable
         Assert.Equal("overlay.cidr", error.KeyPath);
         Assert.Equal("10.99.0.0/29 has too few addresses for the switch and the 7 nodes it joins", error.Problem);
     }
+
+    [Fact]
+    public void The_default_tunnel_range_colliding_with_a_site_is_reported_at_the_site_with_the_key_to_set()
+    {
+        var error = _files.LoadOneError(ConfigTestFiles.Minimal + """
+
+              - name: hub
+                provider: lab
+                lab: { subnet: 10.98.0.0/24 }
+                switch: { flavor: small }
+            overlay: { kind: vxlan }
+            """);
+
+        Assert.Equal("sites[1].lab.subnet", error.KeyPath);
+        Assert.Equal("the overlay range 10.98.0.0/24 collides with the subnet 10.98.0.0/24 of site 'hub'", error.Problem);
+        Assert.Contains("set 'overlay: { tunnelCidr: ... }'", error.Fix, StringComparison.Ordinal);
+    }
 }
