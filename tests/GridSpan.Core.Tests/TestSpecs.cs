@@ -43,6 +43,17 @@ internal static class TestSpecs
         Site("b", "10.12.0.0/24", 1450, false, Group("cpu", 2, 2)),
         Site("c", null, 1400, false, Group("gpu", 0, 3, "medium", "gpu")));
 
+    /// <summary>
+    /// The vxlan overlay (issue 14): berlin holds the master, two static and two on-demand workers;
+    /// the switch sits alone in hub; every node's tunnel to it crosses the WireGuard tunnel between the sites.
+    /// </summary>
+    public static ClusterSpec Switched(int hubMtu = 1500) => Cluster("sw",
+        Site("berlin", "10.11.0.0/24", 1500, master: true, Group("cpu", 2, 2)),
+        new SiteSpec("hub", "local", new TestSiteSettings(IPNetwork.Parse("10.13.0.0/24"), hubMtu), null, null, [], new SwitchSpec("small", "debian-12"))) with
+    {
+        Overlay = new OverlaySpec(OverlayKind.Vxlan, IPNetwork.Parse("10.99.0.0/24"), IPNetwork.Parse("10.98.0.0/24")),
+    };
+
     public static FlavorCatalog Flavors(ClusterSpec spec)
     {
         var sizes = new Dictionary<(string, string), FlavorSize>();

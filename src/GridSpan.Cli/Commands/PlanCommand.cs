@@ -48,9 +48,15 @@ public static class PlanCommand
         var multiSite = plan.Overlay.Members.Length > 0;
         console.MarkupLine($"[bold]Cluster {Markup.Escape(plan.Name)}[/]: {plan.Nodes.Length} nodes in {plan.Sites.Length} site(s), " +
             $"domain {Markup.Escape(plan.Domain)}, master {Markup.Escape(plan.Master)}");
+        var mesh = plan.Overlay.Switch is null ? plan.Overlay.Kind.ToString().ToLowerInvariant() : "wireguard";
         console.MarkupLine(multiSite
-            ? $"VPN: {plan.Overlay.Kind.ToString().ToLowerInvariant()} full mesh on {plan.Overlay.Cidr}, {plan.Overlay.OverheadBytes} bytes overhead per packet"
+            ? $"VPN: {mesh} full mesh on {plan.Overlay.Cidr}, {plan.Overlay.OverheadBytes} bytes overhead per packet"
             : "VPN: none (one site)");
+        if (plan.Overlay.Switch is { } switchPlan)
+        {
+            console.MarkupLine($"Switch: {Markup.Escape(switchPlan.Node)} ({switchPlan.Address} on {switchPlan.Cidr}), one VXLAN port per node " +
+                $"({switchPlan.Ports.Length}), segment MTU {switchPlan.Mtu}: all traffic between nodes crosses it");
+        }
         console.WriteLine();
 
         var sites = new Table().Title("Sites").AddColumns("site", "subnet", "MTU", "VPN node", "on-demand addresses");

@@ -86,7 +86,7 @@ public sealed class ClusterCreator(ClusterStateStore store, ProviderRegistry reg
         ArgumentNullException.ThrowIfNull(cluster);
         var plan = cluster.Plan;
         var targets = cluster.Targets();
-        var waves = new[] { NodeRole.Master, NodeRole.Gateway, NodeRole.Worker }
+        var waves = new[] { NodeRole.Master, NodeRole.Gateway, NodeRole.Switch, NodeRole.Worker }
             .Select(role => plan.Nodes.Where(n => n.Role == role && !n.OnDemand && targets.ContainsKey(n.Name)).ToList())
             .Where(w => w.Count > 0).ToList();
 

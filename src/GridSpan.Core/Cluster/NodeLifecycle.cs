@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using GridSpan.Common;
+using GridSpan.Common.Quoting;
 using GridSpan.Configure;
 using GridSpan.Plan;
 using GridSpan.Provision;
@@ -71,6 +72,8 @@ public sealed class NodeLifecycle(
         var request = NodeRequest.For(plan, node, CloudInitRenderer.Render(plan, node, secrets, runtime), token => Placement(node, listed, token));
         var clock = Stopwatch.StartNew();
         var made = await resources.EnsureAsync(request, listed, new ResourceLog(node, this, clock), cancellationToken).ConfigureAwait(false);
+        // Its port on the vxlan switch first, so the node reaches the cluster as soon as its tunnel comes up.
+        await SwitchPortAsync(node, add: true, cancellationToken).ConfigureAwait(false);
 
         var target = TargetOf(node, made.HostKeys);
         // Its sshd answers early in boot, while logins may still wait for the rest of the system: a slow first command is retried, not a failure.
@@ -101,8 +104,43 @@ public sealed class NodeLifecycle(
     public async Task<ImmutableArray<CloudResource>> RemoveAsync(NodePlan node, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return await new NodeResources(providers[node.Site], node.Site, context.ClusterId)
+        var deleted = await new NodeResources(providers[node.Site], node.Site, context.ClusterId)
             .RemoveAsync(node.Name, null, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await SwitchPortAsync(node, add: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (GridSpanException failure)
+        {
+            // The node is gone either way; an idle port left behind carries nothing and the next resume takes it over.
+            Log?.Invoke(node, $"its port on the switch stays for now: {failure.Message.Split('\n')[0]}");
+        }
+        return deleted;
+    }
+
+    /// <summary>
+    /// Under the vxlan overlay, adds or removes an on-demand node's port on the switch (`vxlan-port`, in
+    /// the switch's bundle), reached at its site address through the tunnel between the sites.
+    /// </summary>
+    private async Task SwitchPortAsync(NodePlan node, bool add, CancellationToken cancellationToken)
+    {
+        if (plan.Overlay.Switch is not { } segment || !node.OnDemand)
+        {
+            return;
+        }
+        var switchNode = plan.FindNode(segment.Node)!;
+        var session = await Wait.RetryTransientAsync(token => connector.ConnectAsync(Direct(switchNode, []), ConnectWait, token),
+            TimeSpan.FromMilliseconds(300), ConnectWait, Time, cancellationToken).ConfigureAwait(false);
+        var action = add ? "add" : "del";
+        var result = await session.RunAsync($"{NodePaths.VxlanPortScript} {action} {ShellQuote.Quote(node.Name)}", null, cancellationToken).ConfigureAwait(false);
+        var device = segment.PortOf(node.Name).Device;
+        if (!result.Succeeded)
+        {
+            throw GridSpanException.Failed(
+                $"node '{node.Name}': its port {device} on the switch {segment.Node} could not be {(add ? "added" : "removed")}: {result.StandardError.Trim()}",
+                $"check the switch (`gridspan doctor`); {Again}");
+        }
+        Log?.Invoke(node, $"port {device} {(add ? "added to" : "removed from")} the switch {segment.Node}");
     }
 
     /// <summary>
@@ -112,12 +150,14 @@ public sealed class NodeLifecycle(
     /// </summary>
     private SshTarget TargetOf(NodePlan node, ImmutableArray<string> reportedHostKeys)
     {
-        SshTarget Direct(NodePlan n, IEnumerable<string> extra) => SshTarget.Direct(n.Name, n.Address.ToString(),
-            new[] { secrets.HostKeys[n.Name].PublicKey }.Concat(extra).Distinct(StringComparer.Ordinal), ClusterTargets.LoginUser(plan, n));
         var target = Direct(node, reportedHostKeys);
         var vpn = plan.Site(node.Site).VpnNode;
         return vpn == plan.Master ? target : target.Via(Direct(plan.FindNode(vpn)!, []));
     }
+
+    /// <summary>A node at its site address, with its pinned host key and any the cloud reported.</summary>
+    private SshTarget Direct(NodePlan node, IEnumerable<string> extraHostKeys) => SshTarget.Direct(node.Name, node.Address.ToString(),
+        new[] { secrets.HostKeys[node.Name].PublicKey }.Concat(extraHostKeys).Distinct(StringComparer.Ordinal), ClusterTargets.LoginUser(plan, node));
 
     /// <summary>The resource steps of an ensure as log lines: what was made or replaced, and when the server was active.</summary>
     private sealed class ResourceLog(NodePlan node, NodeLifecycle lifecycle, Stopwatch clock) : IProgress<ProvisionEvent>

@@ -13,6 +13,8 @@ public static class ClusterFormat
 
     public const string DefaultOverlayCidr = "10.99.0.0/24";
 
+    public const string DefaultTunnelCidr = "10.98.0.0/24";
+
     /// <summary>A DNS label as node names need it: lowercase letters, digits, inner hyphens.</summary>
     public const string HostLabelFormat = "hostname";
 
@@ -64,6 +66,7 @@ public static class ClusterFormat
         }
         fields.Add(new Field("master", Master));
         fields.Add(new Field("gateway", Gateway));
+        fields.Add(new Field("switch", Switch));
         fields.Add(new Field("workers", new ListShape("The site's groups of worker nodes.", WorkerGroup), Default: ImmutableArray<string>.Empty));
         return new ObjectShape("One site: a cloud project, a server, or a network on this machine.", fields.ToImmutable());
     }
@@ -83,6 +86,13 @@ public static class ClusterFormat
             new Field("image", Image, Default: DefaultImage),
         ]);
 
+    public static ObjectShape Switch { get; } = new(
+        "The software switch of the vxlan overlay (a Linux bridge with one VXLAN port per node), alone in its site: a site with a switch has no master, gateway or workers.",
+        [
+            new Field("flavor", Flavor, Required: true),
+            new Field("image", Image, Default: DefaultImage),
+        ]);
+
     public static ObjectShape WorkerGroup { get; } = new(
         "A group of identical worker nodes, named <cluster>-<site>-<group>-001 and up; also a Slurm partition.",
         [
@@ -96,11 +106,15 @@ public static class ClusterFormat
         ]);
 
     public static ObjectShape Overlay { get; } = new(
-        "The encrypted network that joins the sites.",
+        "The network that joins the nodes: wireguard between sites, or vxlan through one software switch (over wireguard between sites).",
         [
             new Field("kind", new StringShape("The overlay technology: wireguard, ipsec or vxlan", AllowedValues: OverlayKinds), Default: "wireguard"),
-            new Field("cidr", new StringShape("The IPv4 range of the master's and gateways' overlay addresses, e.g. 10.99.0.0/24; it must not overlap a site's subnet", Format: "cidr"),
-                Default: DefaultOverlayCidr),
+            new Field("cidr", new StringShape(
+                "The IPv4 range of the overlay addresses, e.g. 10.99.0.0/24: wireguard gives them to the master and gateways, vxlan to every node and the switch; it must not overlap a site's subnet",
+                Format: "cidr"), Default: DefaultOverlayCidr),
+            new Field("tunnelCidr", new StringShape(
+                "kind: vxlan only: the IPv4 range of the WireGuard tunnel between sites that carries the VXLAN tunnels to the switch",
+                Format: "cidr"), Default: DefaultTunnelCidr),
         ]);
 
     public static ObjectShape Storage { get; } = new(

@@ -23,19 +23,24 @@ public sealed record SshSpec(string User, ImmutableArray<string> PublicKeys, boo
 /// <param name="Provider">The provider's name (local, openstack, ...).</param>
 /// <param name="Settings">The provider's own section, validated by that provider.</param>
 /// <param name="Master">Set on the first site only.</param>
-/// <param name="Gateway">Set on every site but the first.</param>
+/// <param name="Gateway">Set on every site but the first, except the switch's site.</param>
+/// <param name="Switch">Set on the one site that holds the vxlan overlay's switch, and then nothing else is.</param>
 public sealed record SiteSpec(
     string Name,
     string Provider,
     ProviderSiteSettings Settings,
     MasterSpec? Master,
     GatewaySpec? Gateway,
-    ImmutableArray<WorkerGroupSpec> Workers);
+    ImmutableArray<WorkerGroupSpec> Workers,
+    SwitchSpec? Switch = null);
 
 /// <param name="Compute">When true the master also runs jobs (slurmd).</param>
 public sealed record MasterSpec(string Flavor, string Image, bool Compute);
 
 public sealed record GatewaySpec(string Flavor, string Image);
+
+/// <summary>The vxlan overlay's software switch: a Linux bridge with one VXLAN port per node.</summary>
+public sealed record SwitchSpec(string Flavor, string Image);
 
 /// <param name="Count">Always-on nodes.</param>
 /// <param name="OnDemand">Nodes Slurm may start when jobs wait and deletes when idle.</param>
@@ -54,7 +59,15 @@ public enum OverlayKind
     Vxlan,
 }
 
-public sealed record OverlaySpec(OverlayKind Kind, System.Net.IPNetwork Cidr);
+/// <param name="Cidr">WireGuard: the master's and gateways' tunnel addresses. VXLAN: every node's address on the switched segment.</param>
+/// <param name="TunnelCidr">VXLAN only: the addresses of the WireGuard tunnel between sites that the VXLAN tunnels ride on.</param>
+public sealed record OverlaySpec(OverlayKind Kind, System.Net.IPNetwork Cidr, System.Net.IPNetwork? TunnelCidr = null)
+{
+    /// <summary>The range of the WireGuard mesh between the sites' VPN nodes.</summary>
+    public System.Net.IPNetwork MeshCidr => Kind == OverlayKind.Vxlan
+        ? TunnelCidr ?? throw new InvalidOperationException("a vxlan overlay without a tunnel range passed validation")
+        : Cidr;
+}
 
 /// <param name="Shares">Absolute paths exported by the master and mounted on every node.</param>
 public sealed record StorageSpec(ImmutableArray<string> Shares);

@@ -2,12 +2,15 @@ using System.Globalization;
 
 namespace GridSpan.Config;
 
-/// <summary>How nodes are named: &lt;cluster&gt;-master, &lt;cluster&gt;-&lt;site&gt;-gw, &lt;cluster&gt;-&lt;site&gt;-&lt;group&gt;-001.</summary>
+/// <summary>How nodes are named: &lt;cluster&gt;-master, &lt;cluster&gt;-&lt;site&gt;-gw, &lt;cluster&gt;-&lt;site&gt;-sw, &lt;cluster&gt;-&lt;site&gt;-&lt;group&gt;-001.</summary>
 public static class NodeNames
 {
     public static string Master(string cluster) => $"{cluster}-master";
 
     public static string Gateway(string cluster, string site) => $"{cluster}-{site}-gw";
+
+    /// <summary>The software switch of the vxlan overlay, in a site of its own.</summary>
+    public static string Switch(string cluster, string site) => $"{cluster}-{site}-sw";
 
     /// <summary>The prefix of a worker group's names; numbers follow with <see cref="NumberWidth"/> digits.</summary>
     public static string WorkerPrefix(string cluster, string site, string group) => $"{cluster}-{site}-{group}-";

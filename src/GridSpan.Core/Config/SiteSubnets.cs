@@ -26,6 +26,10 @@ public static class SiteSubnets
     {
         ArgumentNullException.ThrowIfNull(spec);
         var taken = new List<IPNetwork> { spec.Overlay.Cidr };
+        if (spec.Overlay.TunnelCidr is { } tunnel)
+        {
+            taken.Add(tunnel);
+        }
         taken.AddRange(spec.Sites.Select(s => s.Settings.Subnet).OfType<IPNetwork>());
         var result = ImmutableArray.CreateBuilder<Choice>(spec.Sites.Length);
         var nextCandidate = 11;

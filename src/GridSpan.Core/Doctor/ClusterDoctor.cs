@@ -18,6 +18,7 @@ public static class ClusterDoctor
         new SysctlCheck(),
         new PathMtuCheck(),
         new VpnCheck(),
+        new VxlanCheck(),
         new PortsCheck(),
         new NamesCheck(),
         new SshCheck(),

@@ -71,6 +71,7 @@ public sealed class FlavorCatalog
     private static IEnumerable<(string Flavor, string Image)> FlavorsOf(SiteSpec site) =>
         site.Workers.Select(w => (w.Flavor, w.Image))
             .Prepend(site.Gateway is { } g ? (g.Flavor, g.Image) : default)
+            .Prepend(site.Switch is { } sw ? (sw.Flavor, sw.Image) : default)
             .Prepend(site.Master is { } m ? (m.Flavor, m.Image) : default)
             .Where(f => f.Flavor is not null)
             .DistinctBy(f => f.Flavor, StringComparer.Ordinal);

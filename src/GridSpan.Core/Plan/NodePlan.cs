@@ -26,4 +26,12 @@ public sealed record NodePlan(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsVpnNode => OverlayAddress is not null;
+
+    /// <summary>The node's address on the vxlan overlay's switched segment (every node, the switch too), or null under another overlay.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IPAddress? SwitchedAddress { get; init; }
+
+    /// <summary>Where the other nodes reach this one (DNS, Slurm, shares): on the switched segment under vxlan, so that traffic crosses the switch; its site address otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IPAddress ClusterAddress => SwitchedAddress ?? Address;
 }

@@ -8,4 +8,6 @@ public enum NodeRole
     Gateway,
     /// <summary>Runs jobs (slurmd).</summary>
     Worker,
+    /// <summary>The vxlan overlay's software switch, alone in its site and that site's VPN node: every node's traffic crosses it.</summary>
+    Switch,
 }

@@ -5,10 +5,12 @@ using GridSpan.Config;
 namespace GridSpan.Plan;
 
 /// <summary>
-/// The encrypted overlay joining the master and every gateway in a full mesh. Empty members when
-/// the cluster has one site (nothing to join).
+/// The encrypted overlay joining the master and every gateway (and the vxlan switch) in a WireGuard
+/// full mesh. Empty members when the cluster has one site (nothing to join). Under vxlan, the mesh
+/// is the underlay between sites and <see cref="Switch"/> the overlay every node's traffic takes.
 /// </summary>
-/// <param name="OverheadBytes">Bytes the tunnel adds to every packet (see <see cref="OverlayOverhead"/>).</param>
+/// <param name="Cidr">The mesh's tunnel addresses (overlay.cidr, or overlay.tunnelCidr under vxlan).</param>
+/// <param name="OverheadBytes">Bytes the mesh's tunnel adds to every packet (see <see cref="OverlayOverhead"/>).</param>
 /// <param name="ListenPort">The UDP port WireGuard listens on at every VPN node.</param>
 public sealed record OverlayPlan(
     OverlayKind Kind,
@@ -16,7 +18,12 @@ public sealed record OverlayPlan(
     int OverheadBytes,
     int ListenPort,
     ImmutableArray<VpnNodePlan> Members,
-    ImmutableArray<OverlayLink> Links);
+    ImmutableArray<OverlayLink> Links)
+{
+    /// <summary>The vxlan overlay's switch and its ports, or null under another overlay.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public SwitchPlan? Switch { get; init; }
+}
 
 /// <summary>A VPN node (master or gateway) with its tunnel settings.</summary>
 /// <param name="InterfaceMtu">The tunnel interface's MTU: the largest MTU of its links (routes carry each link's own).</param>
@@ -33,3 +40,39 @@ public sealed record VpnNodePlan(
 
 /// <summary>A tunnel between two VPN nodes; its MTU is the smaller of the two sites' MTUs minus the overlay's overhead.</summary>
 public sealed record OverlayLink(string From, string To, int Mtu);
+
+/// <summary>
+/// The vxlan overlay: a Linux bridge on the switch node with one unicast VXLAN port per node, each
+/// node's vx0 a tunnel to the switch, so every frame between two nodes crosses the bridge.
+/// </summary>
+/// <param name="Cidr">The switched segment: every node's and the switch's address.</param>
+/// <param name="Address">The switch's own address on the segment (on its bridge), for health checks.</param>
+/// <param name="UnderlayAddress">The switch's site address, where every node's tunnel ends.</param>
+/// <param name="Mtu">The segment's MTU, the same on every port: the smallest path MTU from a node to the switch minus VXLAN's overhead.</param>
+/// <param name="Port">VXLAN's UDP port.</param>
+/// <param name="Ports">One port per node, on-demand nodes included (their ports come and go with them).</param>
+public sealed record SwitchPlan(
+    string Node,
+    string Site,
+    IPNetwork Cidr,
+    IPAddress Address,
+    IPAddress UnderlayAddress,
+    int Mtu,
+    int Port,
+    ImmutableArray<SwitchPortPlan> Ports)
+{
+    /// <summary>The bridge on the switch.</summary>
+    public const string Bridge = "br0";
+
+    /// <summary>Every node's tunnel interface.</summary>
+    public const string NodeDevice = "vx0";
+
+    public SwitchPortPlan PortOf(string node) => Ports.First(p => p.Node == node);
+}
+
+/// <summary>A node's port on the switch: a VXLAN device of its own VNI whose remote is the node's site address.</summary>
+/// <param name="Vni">The VXLAN network identifier, the node's offset in the segment, so it never changes while the node's address does not.</param>
+/// <param name="Device">The port's device name on the switch (vx&lt;vni&gt;).</param>
+/// <param name="UnderlayPathMtu">The path MTU between the node and the switch (the outer packets' limit).</param>
+/// <param name="OnDemand">The port exists only while the node does: the master's hooks add it when Slurm starts the node and remove it when Slurm deletes it.</param>
+public sealed record SwitchPortPlan(string Node, int Vni, string Device, IPAddress Remote, IPAddress SwitchedAddress, int UnderlayPathMtu, bool OnDemand);

@@ -14,6 +14,8 @@ public static class Planner
     /// <summary>The UDP port of WireGuard on every VPN node.</summary>
     public const int WireGuardPort = 51820;
 
+    /// <summary>VXLAN's UDP port (IANA) on the switch and every node.</summary>
+    public const int VxlanPort = 4789;
 
     public static ClusterPlan Plan(ClusterSpec spec, FlavorCatalog flavors)
     {
@@ -40,16 +42,19 @@ public static class Planner
         }
 
         var subnets = ChooseSubnets(spec);
-        var overlayOverhead = OverlayOverhead.Of(spec.Overlay.Kind);
-        if (spec.Overlay.Kind != OverlayKind.WireGuard && multiSite)
+        var vxlan = spec.Overlay.Kind == OverlayKind.Vxlan;
+        // Under vxlan the sites are still joined by the WireGuard mesh, which the VXLAN tunnels ride on.
+        var meshCidr = spec.Overlay.MeshCidr;
+        var overlayOverhead = OverlayOverhead.Of(vxlan ? OverlayKind.WireGuard : spec.Overlay.Kind);
+        if (spec.Overlay.Kind == OverlayKind.Ipsec && multiSite)
         {
             warnings.Add($"overlay '{spec.Overlay.Kind.ToString().ToLowerInvariant()}' is planned (addresses, MTUs) but its node files are not rendered yet; use wireguard to create the cluster");
         }
-        if (multiSite && spec.Sites.Length + 2 > Ipv4.Size(spec.Overlay.Cidr))
+        if (multiSite && spec.Sites.Length + 2 > Ipv4.Size(meshCidr))
         {
             throw GridSpanException.InvalidConfig(
-                $"the overlay {spec.Overlay.Cidr} has room for {Ipv4.Size(spec.Overlay.Cidr) - 2} VPN nodes but the cluster has {spec.Sites.Length}",
-                "give overlay.cidr a larger range such as a /24");
+                $"the overlay {meshCidr} has room for {Ipv4.Size(meshCidr) - 2} VPN nodes but the cluster has {spec.Sites.Length}",
+                $"give overlay.{(vxlan ? "tunnelCidr" : "cidr")} a larger range such as a /24");
         }
 
         // Nodes and their site addresses: the VPN node first, then every group's static workers,
@@ -61,13 +66,19 @@ public static class Planner
             var site = spec.Sites[siteIndex];
             var (subnet, chosen) = subnets[siteIndex];
             var mtu = site.Settings.Mtu ?? Mtu.SiteDefault;
-            IPAddress? overlayAddress = multiSite ? Ipv4.At(spec.Overlay.Cidr, siteIndex + 1) : null;
+            IPAddress? overlayAddress = multiSite ? Ipv4.At(meshCidr, siteIndex + 1) : null;
             NodePlan vpn;
             if (site.Master is { } master)
             {
                 var size = SizeOf(site.Name, master.Flavor);
                 vpn = new NodePlan(masterName, NodeRole.Master, site.Name, null, false, master.Flavor, master.Image, size.Cpus, size.MemoryMiB,
                     master.Compute ? [site.Name, "master"] : [], Ipv4.At(subnet, SiteSubnets.FirstNodeOffset), overlayAddress, master.Compute);
+            }
+            else if (site.Switch is { } switchSpec)
+            {
+                var size = SizeOf(site.Name, switchSpec.Flavor);
+                vpn = new NodePlan(NodeNames.Switch(spec.Name, site.Name), NodeRole.Switch, site.Name, null, false, switchSpec.Flavor, switchSpec.Image,
+                    size.Cpus, size.MemoryMiB, [], Ipv4.At(subnet, SiteSubnets.FirstNodeOffset), overlayAddress, false);
             }
             else
             {
@@ -160,9 +171,9 @@ public static class Planner
             }
             if (multiSite)
             {
-                viaVpn.Add(new RoutePlan(spec.Overlay.Cidr, me.Vpn.Address, null, peerMtus.Min(), null));
+                viaVpn.Add(new RoutePlan(meshCidr, me.Vpn.Address, null, peerMtus.Min(), null));
                 members.Add(new VpnNodePlan(me.Vpn.Name, me.Spec.Name, me.Vpn.OverlayAddress!, me.Vpn.Address, peerMtus.Max(), routes.ToImmutable(),
-                    [.. allSubnets.Where(s => !s.Equals(me.Subnet)), spec.Overlay.Cidr]));
+                    [.. allSubnets.Where(s => !s.Equals(me.Subnet)), meshCidr]));
             }
             workerRoutes.Add(viaVpn.ToImmutable());
         }
@@ -170,9 +181,17 @@ public static class Planner
         var sites = sitePlans.Select((s, i) => new SitePlan(s.Spec.Name, s.Spec.Provider, s.Subnet, s.Chosen, s.Mtu, s.Vpn.Name, s.Vpn.Address,
             Ipv4.At(s.Subnet, SiteSubnets.FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i],
             s.Spec.Settings.Runtime)).ToImmutableArray();
+        var switchPlan = vxlan ? PlanSwitch(spec, nodes, sitePlans.Select(s => (s.Spec.Name, s.Mtu)).ToList(), LinkMtu) : null;
         var nodeArray = nodes.ToImmutableArray();
-        var overlay = new OverlayPlan(spec.Overlay.Kind, spec.Overlay.Cidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable());
-        var clusterRanges = multiSite ? allSubnets.Append(spec.Overlay.Cidr).ToImmutableArray() : [.. allSubnets];
+        var overlay = new OverlayPlan(spec.Overlay.Kind, meshCidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable())
+        {
+            Switch = switchPlan,
+        };
+        var clusterRanges = multiSite ? allSubnets.Append(meshCidr).ToImmutableArray() : [.. allSubnets];
+        if (switchPlan is not null)
+        {
+            clusterRanges = clusterRanges.Add(switchPlan.Cidr);
+        }
 
         return new ClusterPlan(
             ClusterPlan.CurrentFormatVersion,
@@ -185,14 +204,66 @@ public static class Planner
             nodeArray,
             overlay,
             PlanSlurm(spec, sites, nodeArray),
-            [.. nodeArray.Select(n => new DnsRecord($"{n.Name}.{domain}", n.Name, n.Address))],
-            new StoragePlan(masterName, nodeArray[0].Address, [.. spec.Storage.Shares.Select(p => new ExportPlan(p, clusterRanges))]),
-            PlanFirewall(clusterRanges, multiSite),
+            [.. nodeArray.Select(n => new DnsRecord($"{n.Name}.{domain}", n.Name, n.ClusterAddress))],
+            new StoragePlan(masterName, nodeArray[0].ClusterAddress, [.. spec.Storage.Shares.Select(p => new ExportPlan(p, clusterRanges))]),
+            PlanFirewall(clusterRanges, multiSite, switchPlan, sites),
             PlanSecrets(nodeArray, multiSite),
             [.. warnings])
         {
             UserSudo = spec.Ssh.Sudo,
         };
+    }
+
+    /// <summary>
+    /// The vxlan overlay: the switch at the segment's first address, every other node after it in plan
+    /// order (each node's VNI is its offset). One VXLAN device per node on the switch rather than one
+    /// device with a forwarding entry per node: with one device the bridge would have to send frames back
+    /// out of the port they came in (hairpin) and flood every broadcast to every node through one queue;
+    /// with a port per node the bridge switches between ports as any switch does, learns each node's MAC
+    /// on its own port, keeps counters per node, and a node joins or leaves by one `ip link` of its own.
+    /// </summary>
+    /// <param name="nodes">Changed in place: every node gets its segment address.</param>
+    private static SwitchPlan PlanSwitch(ClusterSpec spec, List<NodePlan> nodes, List<(string Name, int Mtu)> sites, Func<int, int, int> linkMtu)
+    {
+        var cidr = spec.Overlay.Cidr;
+        var switchIndex = nodes.FindIndex(n => n.Role == NodeRole.Switch);
+        var switchNode = nodes[switchIndex];
+        var switchSite = sites.FindIndex(s => s.Name == switchNode.Site);
+        if (nodes.Count + 1 >= Ipv4.Size(cidr))
+        {
+            throw GridSpanException.InvalidConfig(
+                $"the overlay {cidr} has room for {Ipv4.Size(cidr) - 2} addresses but the switch and its nodes need {nodes.Count}",
+                "give overlay.cidr a larger range such as a /16");
+        }
+        var switchAddress = Ipv4.At(cidr, 1);
+        nodes[switchIndex] = switchNode with { SwitchedAddress = switchAddress };
+        var ports = ImmutableArray.CreateBuilder<SwitchPortPlan>();
+        var offset = 2;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (i == switchIndex)
+            {
+                continue;
+            }
+            var node = nodes[i];
+            var site = sites.FindIndex(s => s.Name == node.Site);
+            // The switch is alone in its site: every node reaches it through the WireGuard tunnel between their sites.
+            var pathMtu = linkMtu(site, switchSite);
+            var address = Ipv4.At(cidr, offset);
+            nodes[i] = node with { SwitchedAddress = address };
+            ports.Add(new SwitchPortPlan(node.Name, offset, $"vx{offset}", node.Address, address, pathMtu, node.OnDemand));
+            offset++;
+        }
+        var overhead = OverlayOverhead.Of(OverlayKind.Vxlan);
+        var narrowest = ports.MinBy(p => p.UnderlayPathMtu)!;
+        var mtu = narrowest.UnderlayPathMtu - overhead;
+        if (mtu < Mtu.Minimum)
+        {
+            throw GridSpanException.InvalidConfig(
+                $"the VXLAN segment would have an MTU of {mtu} (the path from {narrowest.Node} to the switch allows {narrowest.UnderlayPathMtu}, VXLAN takes {overhead}), below IPv4's minimum of {Mtu.Minimum}",
+                $"raise the sites' MTU so that every path to the switch allows at least {Mtu.Minimum + overhead}");
+        }
+        return new SwitchPlan(switchNode.Name, switchNode.Site, cidr, switchAddress, switchNode.Address, mtu, VxlanPort, ports.ToImmutable());
     }
 
     private static string PartitionName(string site, string group) => $"{site}-{group}";
@@ -265,7 +336,7 @@ public static class Planner
     /// <summary>Memory Slurm may give to jobs: the flavor's minus max(256 MiB, 5 %) for the system, so a node never reports less than configured.</summary>
     public static long RealMemory(long flavorMiB) => Math.Max(128, flavorMiB - Math.Max(256, flavorMiB / 20));
 
-    private static FirewallPlan PlanFirewall(ImmutableArray<IPNetwork> clusterRanges, bool multiSite)
+    private static FirewallPlan PlanFirewall(ImmutableArray<IPNetwork> clusterRanges, bool multiSite, SwitchPlan? switchPlan, ImmutableArray<SitePlan> sites)
     {
         var anywhere = new IPNetwork(IPAddress.Any, 0);
         var fromCluster = clusterRanges.Select(r => new SecurityRule(IpProtocol.Any, 0, 0, r)).ToImmutableArray();
@@ -277,13 +348,29 @@ public static class Planner
             "everything from the cluster ranges: Slurm, srun and MPI ports, DNS, shared storage, and traffic this node forwards between sites",
             multiSite ? $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)" : "no VPN: the cluster has one site",
         ];
-        return new FirewallPlan(clusterRanges, WireGuardPort,
-        [
-            new RoleFirewall(NodeRole.Master, vpnRules, vpnWhy),
-            new RoleFirewall(NodeRole.Gateway, vpnRules, vpnWhy),
-            new RoleFirewall(NodeRole.Worker, fromCluster,
-                ["everything from the cluster ranges (SSH, slurmd, srun and MPI ports); nothing from outside: workers have no public address"]),
-        ]);
+        var roles = ImmutableArray.CreateBuilder<RoleFirewall>();
+        roles.Add(new RoleFirewall(NodeRole.Master, vpnRules, vpnWhy));
+        roles.Add(new RoleFirewall(NodeRole.Gateway, vpnRules, vpnWhy));
+        roles.Add(new RoleFirewall(NodeRole.Worker, fromCluster,
+            ["everything from the cluster ranges (SSH, slurmd, srun and MPI ports); nothing from outside: workers have no public address"]));
+        if (switchPlan is not null)
+        {
+            // The switch takes VXLAN only from the sites whose nodes have a port on it, and nothing else from the cluster.
+            var nodeSites = sites.Where(s => s.Name != switchPlan.Site).Select(s => s.Subnet).ToList();
+            roles.Add(new RoleFirewall(NodeRole.Switch,
+                [
+                    new SecurityRule(IpProtocol.Tcp, 22, 22, anywhere),
+                    new SecurityRule(IpProtocol.Icmp, 0, 0, anywhere),
+                    .. nodeSites.Select(subnet => new SecurityRule(IpProtocol.Udp, switchPlan.Port, switchPlan.Port, subnet)),
+                ],
+                [
+                    "SSH (TCP 22) from anywhere: GridSpan logs in here",
+                    "ICMP from anywhere: path MTU discovery for the tunnels' outer packets",
+                    $"VXLAN (UDP {switchPlan.Port}) from the subnets of the sites whose nodes have a port on the switch, and nothing else from the cluster",
+                    $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)",
+                ]));
+        }
+        return new FirewallPlan(clusterRanges, WireGuardPort, roles.ToImmutable());
     }
 
     private static ImmutableArray<SecretRequirement> PlanSecrets(ImmutableArray<NodePlan> nodes, bool multiSite)
@@ -306,7 +393,7 @@ public static class Planner
         builder.Add(new SecretRequirement("ssh/user", SecretKind.SshKeyPair, "passwordless SSH between all nodes for the cluster user", all));
         builder.Add(new SecretRequirement("ssh/storage", SecretKind.SshKeyPair,
             "mounts the shares over SFTP on nodes without an NFS client; the master accepts it for SFTP only",
-            Hostlist.Format(nodes.Where(n => n.Role != NodeRole.Master).Select(n => n.Name))));
+            Hostlist.Format(nodes.Where(n => n.Role is not (NodeRole.Master or NodeRole.Switch)).Select(n => n.Name))));
         builder.Add(new SecretRequirement("ssh/host-keys", SecretKind.SshHostKeys,
             "one ed25519 host key per node, installed at first boot and pinned in every node's known hosts", all));
         return builder.ToImmutable();

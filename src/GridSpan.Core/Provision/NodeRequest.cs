@@ -27,6 +27,6 @@ public sealed record NodeRequest(
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(node);
         return new NodeRequest(node, plan.Overlay.Members.FirstOrDefault(m => m.Node == node.Name)?.AllowedAddressPairs ?? [],
-            node.Role is NodeRole.Master or NodeRole.Gateway, userData, placement);
+            node.Role is NodeRole.Master or NodeRole.Gateway or NodeRole.Switch, userData, placement);
     }
 }

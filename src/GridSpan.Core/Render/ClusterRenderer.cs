@@ -38,7 +38,7 @@ public sealed class ClusterRenderer
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         _facts = facts ?? throw new ArgumentNullException(nameof(facts));
         _optionsFor = optionsFor ?? throw new ArgumentNullException(nameof(optionsFor));
-        if (plan.Overlay.Kind != Config.OverlayKind.WireGuard && plan.Overlay.Members.Length > 0)
+        if (plan.Overlay.Kind == Config.OverlayKind.Ipsec && plan.Overlay.Members.Length > 0)
         {
             throw GridSpanException.Failed(
                 $"cluster '{plan.Name}' uses a {plan.Overlay.Kind.ToString().ToLowerInvariant()} overlay, whose node files GridSpan does not render yet",
@@ -95,7 +95,8 @@ public sealed class ClusterRenderer
         files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node, RouteLines(node, site)), Executable));
         if (vpn)
         {
-            files.Add(BundleFile.Public(NodePaths.Sysctl, RoutesRenderer.RenderForwardingSysctl()));
+            files.Add(BundleFile.Public(NodePaths.Sysctl,
+                node.Role == NodeRole.Switch ? VxlanRenderer.RenderSwitchSysctl() : RoutesRenderer.RenderForwardingSysctl()));
             files.Add(BundleFile.Secret(NodePaths.WireGuardConf, WireGuardRenderer.Render(_plan, node.Name, _secrets, _facts)));
             packages.Add("wireguard-tools");
             if (!options.KernelWireGuard)
@@ -110,6 +111,19 @@ public sealed class ClusterRenderer
         {
             files.Add(BundleFile.Public(NodePaths.RoutesUnit, _routesUnit.Value));
             services.Add(new BundleService("gridspan-routes.service", [NodePaths.RoutesUnit, NodePaths.RoutesScript]));
+        }
+
+        if (_plan.Overlay.Switch is { } switchPlan)
+        {
+            var isSwitch = node.Role == NodeRole.Switch;
+            files.Add(BundleFile.Public(NodePaths.VxlanScript,
+                isSwitch ? VxlanRenderer.RenderSwitchScript(switchPlan) : VxlanRenderer.RenderNodeScript(switchPlan, node), Executable));
+            files.Add(BundleFile.Public(NodePaths.VxlanUnit, VxlanRenderer.RenderUnit(isSwitch)));
+            if (isSwitch)
+            {
+                files.Add(BundleFile.Public(NodePaths.VxlanPortScript, VxlanRenderer.RenderPortScript(switchPlan), Executable));
+            }
+            services.Add(new BundleService(VxlanRenderer.UnitName, [NodePaths.VxlanUnit, NodePaths.VxlanScript]));
         }
 
         // SSH: the host key and its certificate, the cluster's certificate authority, passwordless SSH for the cluster user.
@@ -206,7 +220,7 @@ public sealed class ClusterRenderer
                 services.Add(new BundleService("nfs-server.service", [NodePaths.Exports]));
             }
         }
-        else if (_plan.Storage.Exports.Length > 0)
+        else if (_plan.Storage.Exports.Length > 0 && node.Role != NodeRole.Switch)
         {
             // A kernel NFS mount needs an NFS server; a master without one serves its shares over SFTP only.
             var transport = options.Storage == StorageTransport.KernelNfs && masterOptions.Storage == StorageTransport.KernelNfs

@@ -18,7 +18,7 @@ public static class DnsRenderer
             .Line("bind-dynamic")
             .Line("listen-address=127.0.0.1")
             .Line($"listen-address={master.Address}");
-        if (master.OverlayAddress is { } overlay)
+        foreach (var overlay in new[] { master.OverlayAddress, master.SwitchedAddress }.OfType<System.Net.IPAddress>())
         {
             text.Line($"listen-address={overlay}");
         }
@@ -67,7 +67,7 @@ public static class DnsRenderer
             .Line("ff02::2 ip6-allrouters");
         foreach (var entry in new[] { node, master, siteVpnNode }.DistinctBy(n => n.Name))
         {
-            text.Line($"{entry.Address} {HostsQuote.Name($"{entry.Name}.{plan.Domain}")} {HostsQuote.Name(entry.Name)}");
+            text.Line($"{entry.ClusterAddress} {HostsQuote.Name($"{entry.Name}.{plan.Domain}")} {HostsQuote.Name(entry.Name)}");
         }
         return text.ToString();
     }

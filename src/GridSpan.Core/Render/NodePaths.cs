@@ -17,6 +17,12 @@ public static class NodePaths
     public const string Fstab = "/etc/fstab";
     public const string RoutesScript = "/usr/local/libexec/gridspan/routes";
     public const string RoutesUnit = "/etc/systemd/system/gridspan-routes.service";
+    public const string VxlanScript = "/usr/local/libexec/gridspan/vxlan";
+    public const string VxlanUnit = "/etc/systemd/system/gridspan-vxlan.service";
+    public const string VxlanPortScript = "/usr/local/libexec/gridspan/vxlan-port";
+
+    /// <summary>On the switch: one empty file per on-demand node whose port is up, so the ports come back after a restart.</summary>
+    public const string VxlanPortsDirectory = "/var/lib/gridspan/vxlan-ports";
     public const string Sysctl = "/etc/sysctl.d/90-gridspan.conf";
     public const string KnownHosts = "/etc/ssh/ssh_known_hosts";
     public const string HostKey = "/etc/ssh/ssh_host_ed25519_key";

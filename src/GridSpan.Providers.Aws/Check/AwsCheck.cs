@@ -103,7 +103,7 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
 
         var findings = new List<CheckFinding>();
         var instances = Nodes(site).Count();
-        var publicAddresses = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1);
+        var publicAddresses = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1) + (site.Switch is null ? 0 : 1);
         void Compare(string what, int needed, int? limit, int inUse)
         {
             if (limit is not { } max)
@@ -137,6 +137,10 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
         if (site.Gateway is { } gateway)
         {
             yield return (gateway.Flavor, gateway.Image);
+        }
+        if (site.Switch is { } switchNode)
+        {
+            yield return (switchNode.Flavor, switchNode.Image);
         }
         foreach (var group in site.Workers)
         {

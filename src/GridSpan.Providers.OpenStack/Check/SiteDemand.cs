@@ -24,6 +24,10 @@ public sealed record SiteDemand(int Instances, int Cores, long RamMiB, int Float
         {
             yield return (gateway.Flavor, 1);
         }
+        if (site.Switch is { } switchNode)
+        {
+            yield return (switchNode.Flavor, 1);
+        }
         foreach (var group in site.Workers)
         {
             if (group.Count + group.OnDemand > 0)
@@ -44,6 +48,10 @@ public sealed record SiteDemand(int Instances, int Cores, long RamMiB, int Float
         if (site.Gateway is { } gateway)
         {
             yield return gateway.Image;
+        }
+        if (site.Switch is { } switchNode)
+        {
+            yield return switchNode.Image;
         }
         foreach (var group in site.Workers)
         {
@@ -74,7 +82,7 @@ public sealed record SiteDemand(int Instances, int Cores, long RamMiB, int Float
                 ram += size.MemoryMiB * count;
             }
         }
-        var floating = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1);
+        var floating = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1) + (site.Switch is null ? 0 : 1);
         var network = createsNetwork ? 1 : 0;
         return new SiteDemand(instances, cores, ram, floating, instances + network, SecurityGroupsPerSite, network, network, network);
     }

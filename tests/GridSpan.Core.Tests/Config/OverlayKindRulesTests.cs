@@ -7,17 +7,15 @@ public sealed class OverlayKindRulesTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
-    [Theory]
-    [InlineData("ipsec")]
-    [InlineData("vxlan")]
-    public void An_overlay_render_cannot_write_is_not_supported_yet(string kind)
+    [Fact]
+    public void Ipsec_which_render_cannot_write_is_not_supported_yet()
     {
-        var error = _files.LoadOneError(ConfigTestFiles.Minimal + $"\noverlay: {{ kind: {kind} }}\n");
+        var error = _files.LoadOneError(ConfigTestFiles.Minimal + "\noverlay: { kind: ipsec }\n");
 
         Assert.Equal("overlay.kind", error.KeyPath);
         Assert.Equal((8, 18), (error.Location.Line, error.Location.Column));
-        Assert.Equal($"the overlay kind '{kind}' is not supported yet: GridSpan plans it but cannot write its node files", error.Problem);
-        Assert.Equal("use 'kind: wireguard' (the default)", error.Fix);
+        Assert.Equal("the overlay kind 'ipsec' is not supported yet: GridSpan plans it but cannot write its node files", error.Problem);
+        Assert.Equal("use 'kind: wireguard' (the default) or 'kind: vxlan'", error.Fix);
     }
 
     [Fact]

@@ -34,11 +34,12 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
         }
         var ssh = BuildSsh(root.SectionOrEmpty("ssh"));
         var sites = BuildSites(root, name, shapeErrors);
-        var overlay = BuildOverlay(root.SectionOrEmpty("overlay"), root.Sections("sites").Length);
+        var overlay = BuildOverlay(root.SectionOrEmpty("overlay"), root.Sections("sites").Length, sites);
         var storage = BuildStorage(root.SectionOrEmpty("storage"));
         var slurm = root.SectionOrEmpty("slurm");
         NameClashRules.Check(root.Sections("sites"), errors);
         OverlayKindRules.Check(root.SectionOrEmpty("overlay"), errors);
+        SwitchRules.Check(root.Sections("sites"), root.SectionOrEmpty("overlay"), errors);
 
         if (errors.Count > 0 || name is null || sites is null || overlay is null)
         {
@@ -108,6 +109,10 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
             {
                 CheckHostName(site, "name", "the gateway's", NodeNames.Gateway(clusterName, siteName), "the cluster or site name");
             }
+            if (site.WasWritten("switch") && clusterName is not null && siteName is not null)
+            {
+                CheckHostName(site, "name", "the switch's", NodeNames.Switch(clusterName, siteName), "the cluster or site name");
+            }
             var workers = BuildWorkers(site, clusterName, siteName, nodePrefixes);
             if (settings is not null && site.GetString("provider") is { } kind && providers.Find(kind) is { } definition)
             {
@@ -115,7 +120,8 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
             }
             if (siteName is not null && settings is not null && site.GetString("provider") is { } provider)
             {
-                sites.Add(new SiteSpec(siteName, provider, settings, Master(site.Section("master")), Gateway(site.Section("gateway")), workers));
+                sites.Add(new SiteSpec(siteName, provider, settings, Master(site.Section("master")), Gateway(site.Section("gateway")), workers,
+                    Switch(site.Section("switch"))));
             }
         }
 
@@ -186,7 +192,7 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
     /// <summary>The flavor and image of the master, the gateway and every worker group, as far as the site's provider can judge them offline.</summary>
     private void CheckMachineChoices(ConfigSection site, IProviderFormat definition)
     {
-        var machines = new[] { site.Section("master"), site.Section("gateway") }.OfType<ConfigSection>().Concat(site.Sections("workers"));
+        var machines = new[] { site.Section("master"), site.Section("gateway"), site.Section("switch") }.OfType<ConfigSection>().Concat(site.Sections("workers"));
         foreach (var machine in machines)
         {
             Check(machine, "flavor", definition.CheckFlavor);
@@ -209,7 +215,7 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
             Add(site.LocationOf("gateway"), site.PathOf("gateway"), "the first site needs no gateway: its master joins it to the other sites",
                 "remove 'gateway:' from the first site");
         }
-        else if (!isFirst && !site.WasWritten("gateway"))
+        else if (!isFirst && !site.WasWritten("gateway") && !site.WasWritten("switch"))
         {
             Add(site.Location, site.PathOf("gateway"),
                 $"the site {(site.GetString("name") is { } name ? $"'{name}' " : "")}has no gateway; every site but the first needs one to join the overlay",
@@ -306,9 +312,9 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
         }
     }
 
-    private OverlaySpec? BuildOverlay(ConfigSection section, int siteCount)
+    private OverlaySpec? BuildOverlay(ConfigSection section, int siteCount, ImmutableArray<SiteSpec>? sites)
     {
-        if (section.IsInvalid("cidr") || section.IsInvalid("kind"))
+        if (section.IsInvalid("cidr") || section.IsInvalid("kind") || section.IsInvalid("tunnelCidr"))
         {
             return null;
         }
@@ -320,36 +326,68 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
             "vxlan" => OverlayKind.Vxlan,
             _ => throw new InvalidOperationException($"the overlay kind '{kindText}' passed its shape but has no OverlayKind"),
         };
-        var cidrText = section.StringOrDefault("cidr");
-        var location = section.LocationOf("cidr");
-        var path = section.PathOf("cidr");
-        if (Ipv4Range.Parse(cidrText, 8, 29, out var meant) is not { } cidr)
+        if (OverlayRange(section, "cidr", ClusterFormat.DefaultOverlayCidr) is not { } cidr)
         {
-            Add(location, path, $"'{cidrText}' is not an IPv4 range between /8 and /29 with its host bits zero",
+            return null;
+        }
+        if (kind != OverlayKind.Vxlan)
+        {
+            if ((1L << (32 - cidr.PrefixLength)) - 2 < siteCount)
+            {
+                Add(section.LocationOf("cidr"), section.PathOf("cidr"), $"{cidr} has too few addresses for the master and {siteCount - 1} gateways",
+                    "choose a larger range, e.g. a /24");
+            }
+            return new OverlaySpec(kind, cidr);
+        }
+
+        // Every node and the switch have an address on the switched segment.
+        var nodes = sites?.Sum(s => 1 + s.Workers.Sum(g => g.Count + g.OnDemand)) ?? siteCount;
+        if ((1L << (32 - cidr.PrefixLength)) - 2 < nodes)
+        {
+            Add(section.LocationOf("cidr"), section.PathOf("cidr"), $"{cidr} has too few addresses for the switch and the {nodes - 1} nodes it joins",
+                "choose a larger range, e.g. a /24 or /16");
+        }
+        if (OverlayRange(section, "tunnelCidr", ClusterFormat.DefaultTunnelCidr) is not { } tunnel)
+        {
+            return null;
+        }
+        if (Overlap(tunnel, cidr))
+        {
+            Add(section.LocationOf("tunnelCidr"), section.PathOf("tunnelCidr"), $"the tunnel range {tunnel} overlaps the overlay range {cidr}",
+                $"give the tunnel between sites a range of its own (the default is {ClusterFormat.DefaultTunnelCidr})");
+            return null;
+        }
+        return new OverlaySpec(kind, cidr, tunnel);
+    }
+
+    /// <summary>An overlay range (cidr, tunnelCidr): a well-formed private range that no site subnet overlaps.</summary>
+    private IPNetwork? OverlayRange(ConfigSection section, string key, string defaultText)
+    {
+        var text = section.StringOrDefault(key);
+        var location = section.LocationOf(key);
+        var path = section.PathOf(key);
+        if (Ipv4Range.Parse(text, 8, 29, out var meant) is not { } range)
+        {
+            Add(location, path, $"'{text}' is not an IPv4 range between /8 and /29 with its host bits zero",
                 meant is not null
                     ? $"write the range's network address: {meant}"
-                    : $"write a network address and prefix such as {ClusterFormat.DefaultOverlayCidr}");
+                    : $"write a network address and prefix such as {defaultText}");
             return null;
         }
-        if (IsReserved(cidr, _reserved, location, path, "overlay range"))
+        if (IsReserved(range, _reserved, location, path, "overlay range"))
         {
             return null;
         }
-        if ((1L << (32 - cidr.PrefixLength)) - 2 < siteCount)
-        {
-            Add(location, path, $"{cidr} has too few addresses for the master and {siteCount - 1} gateways",
-                "choose a larger range, e.g. a /24");
-        }
-        var given = section.Has("cidr");
-        foreach (var site in _siteSubnets.Where(s => Overlap(s.Subnet, cidr)))
+        var given = section.Has(key);
+        foreach (var site in _siteSubnets.Where(s => Overlap(s.Subnet, range)))
         {
             Add(given ? location : site.Location, given ? path : site.Path,
-                $"the overlay range {cidr} collides with the subnet {site.Subnet} of site '{site.Site}'",
+                $"the overlay range {range} collides with the subnet {site.Subnet} of site '{site.Site}'",
                 given
                     ? "choose an overlay range that overlaps no site's subnet, or change the site's subnet"
-                    : $"change the site's subnet, or set 'overlay: {{ cidr: ... }}' to a range no site uses (the default is {ClusterFormat.DefaultOverlayCidr})");
+                    : $"change the site's subnet, or set 'overlay: {{ {key}: ... }}' to a range no site uses (the default is {defaultText})");
         }
-        return new OverlaySpec(kind, cidr);
+        return range;
     }
 
     private StorageSpec BuildStorage(ConfigSection section)
@@ -387,6 +425,9 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
 
     private static GatewaySpec? Gateway(ConfigSection? section) =>
         section?.GetString("flavor") is { } flavor ? new GatewaySpec(flavor, section.StringOrDefault("image")) : null;
+
+    private static SwitchSpec? Switch(ConfigSection? section) =>
+        section?.GetString("flavor") is { } flavor ? new SwitchSpec(flavor, section.StringOrDefault("image")) : null;
 
     private string? HostLabelOf(ConfigSection section, string key, string what)
     {

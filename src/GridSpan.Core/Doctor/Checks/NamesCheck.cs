@@ -48,7 +48,7 @@ public sealed class NamesCheck : IDoctorCheck
         var lines = nodes.SelectMany(n => new[]
         {
             $"echo \"F {n.Name} $(getent ahostsv4 {ShellQuote.Quote(n.Name)} | awk 'NR==1 {{print $1}}')\"",
-            $"echo \"R {n.Address} $(getent hosts {n.Address} | awk 'NR==1 {{print $2}}')\"",
+            $"echo \"R {n.ClusterAddress} $(getent hosts {n.ClusterAddress} | awk 'NR==1 {{print $2}}')\"",
         });
         return string.Join('\n', lines) + "\nsed -n 's/^/H /p' /etc/hosts\n";
     }
@@ -79,7 +79,7 @@ public sealed class NamesCheck : IDoctorCheck
         var wrong = new List<string>();
         foreach (var node in asked)
         {
-            var address = node.Address.ToString();
+            var address = node.ClusterAddress.ToString();
             var answer = forward.GetValueOrDefault(node.Name, "");
             if (answer != address)
             {
@@ -91,7 +91,7 @@ public sealed class NamesCheck : IDoctorCheck
                 wrong.Add(name.Length == 0 ? $"{address} has no name" : $"{address} is named {name}, planned {node.Name}");
             }
         }
-        var planned = asked.ToDictionary(n => n.Name, n => n.Address, StringComparer.Ordinal);
+        var planned = asked.ToDictionary(n => n.Name, n => n.ClusterAddress, StringComparer.Ordinal);
         foreach (var entry in hosts)
         {
             if (!IPAddress.TryParse(entry[0], out var address))

@@ -40,17 +40,17 @@ public sealed class PortsCheck : IDoctorCheck
             {
                 ports.Add(("nfs", 2049));
             }
-            var result = await context.RunAsync(node.Name, ProbeScript(ports.Select(p => (master.Address, p.Port))), token).ConfigureAwait(false);
+            var result = await context.RunAsync(node.Name, ProbeScript(ports.Select(p => (master.ClusterAddress, p.Port))), token).ConfigureAwait(false);
             return Judge($"{node.Name} → {master.Name}", result.StandardOutput, ports);
         }, cancellationToken).ConfigureAwait(false));
         if (context.IsReachable(master.Name))
         {
             var workers = plan.Nodes.Where(n => n.RunsJobs && n.Name != master.Name && context.IsReachable(n.Name)).ToList();
-            var result = await context.RunAsync(master.Name, ProbeScript(workers.Select(w => (w.Address, 6818))), cancellationToken).ConfigureAwait(false);
+            var result = await context.RunAsync(master.Name, ProbeScript(workers.Select(w => (w.ClusterAddress, 6818))), cancellationToken).ConfigureAwait(false);
             foreach (var worker in workers)
             {
                 findings.AddRange(Judge($"{master.Name} → {worker.Name}",
-                    string.Join('\n', result.StandardOutput.Split('\n').Where(l => l.Contains($" {worker.Address} ", StringComparison.Ordinal))), [("slurmd", 6818)]));
+                    string.Join('\n', result.StandardOutput.Split('\n').Where(l => l.Contains($" {worker.ClusterAddress} ", StringComparison.Ordinal))), [("slurmd", 6818)]));
             }
         }
         return findings;

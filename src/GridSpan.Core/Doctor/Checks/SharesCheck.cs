@@ -17,8 +17,8 @@ public sealed class SharesCheck : IDoctorCheck
     {
         ArgumentNullException.ThrowIfNull(context);
         var exports = context.Plan.Storage.Exports.Select(e => e.Path).ToList();
-        var nodes = context.Nodes.Where(n => n.Role != NodeRole.Master);
-        var masterAddress = context.Plan.MasterNode.Address.ToString();
+        var nodes = context.Nodes.Where(n => n.Role is not (NodeRole.Master or NodeRole.Switch));
+        var masterAddress = context.Plan.MasterNode.ClusterAddress.ToString();
         return DoctorContext.ForEachAsync(exports.Count == 0 ? [] : nodes, async (node, token) =>
         {
             var script = string.Join('\n', exports.Select(path =>
