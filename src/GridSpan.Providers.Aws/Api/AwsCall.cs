@@ -11,7 +11,7 @@ internal sealed class AwsCall(string site)
 {
     public string Site => site;
 
-    /// <param name="service">The service as users know it (EC2, STS).</param>
+    /// <param name="service">The service as users know it (EC2, STS, IAM).</param>
     /// <param name="what">What GridSpan was doing, completing "EC2 refused to ...".</param>
     public async Task<T> RunAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -45,11 +45,21 @@ internal sealed class AwsCall(string site)
     public Task<T> Ec2Async<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         RunAsync("EC2", what, call, cancellationToken);
 
+    public Task<T> IamAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        RunAsync("IAM", what, call, cancellationToken);
+
     /// <summary>An EC2 call whose resource may be gone: null then, instead of an error.</summary>
-    public async Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
+    public Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
+        UnlessGoneAsync("EC2", what, call, cancellationToken);
+
+    /// <summary>An IAM call whose entity may be gone: null then, instead of an error.</summary>
+    public Task<T?> IamUnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
+        UnlessGoneAsync("IAM", what, call, cancellationToken);
+
+    private async Task<T?> UnlessGoneAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
     {
         ArgumentNullException.ThrowIfNull(call);
-        return await Ec2Async(what, async token =>
+        return await RunAsync(service, what, async token =>
         {
             try
             {

@@ -46,9 +46,9 @@ internal static class AwsFaults
         "OptInRequired",
     };
 
-    /// <summary>True when the error says the resource does not exist (any more).</summary>
+    /// <summary>True when the error says the resource does not exist (any more): EC2's `….NotFound`, IAM's NoSuchEntity.</summary>
     public static bool IsGone(AmazonServiceException failure) =>
-        failure.ErrorCode is { } code && (code.EndsWith(".NotFound", StringComparison.Ordinal) || code == "Gateway.NotAttached");
+        failure.ErrorCode is { } code && (code.EndsWith(".NotFound", StringComparison.Ordinal) || code is "Gateway.NotAttached" or "NoSuchEntity");
 
     public static bool IsCapacity(string? code) => code is not null && CapacityCodes.Contains(code);
 

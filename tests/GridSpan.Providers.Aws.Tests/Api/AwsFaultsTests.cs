@@ -67,6 +67,7 @@ public sealed class AwsFaultsTests
     [InlineData("InvalidInstanceID.NotFound", true)]
     [InlineData("InvalidAllocationID.NotFound", true)]
     [InlineData("Gateway.NotAttached", true)]
+    [InlineData("NoSuchEntity", true)]
     [InlineData("DependencyViolation", false)]
     public void Gone_means_a_not_found_code(string code, bool gone)
     {
