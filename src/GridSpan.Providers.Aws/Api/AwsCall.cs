@@ -5,10 +5,14 @@ namespace GridSpan.Providers.Aws.Api;
 /// <summary>
 /// Every call GridSpan makes to AWS for one site goes through here: the SDK retries throttling and
 /// 5xx answers itself (standard retry mode); what is left becomes a <see cref="Common.GridSpanException"/>
-/// naming the call and quoting AWS (<see cref="AwsFaults"/>).
+/// naming the call and quoting AWS (<see cref="AwsFaults"/>). IAM, which GridSpan speaks without the SDK,
+/// gets the same: what <see cref="AwsFaults"/> calls transient is tried again here.
 /// </summary>
-internal sealed class AwsCall(string site)
+internal sealed class AwsCall(string site, TimeProvider? time = null)
 {
+    /// <summary>How IAM calls are tried again while AWS throttles them or does not answer.</summary>
+    private static readonly TimeSpan IamRetryInterval = TimeSpan.FromSeconds(1), IamRetryTimeout = TimeSpan.FromSeconds(30);
+
     public string Site => site;
 
     /// <param name="service">The service as users know it (EC2, STS, IAM).</param>
@@ -46,7 +50,8 @@ internal sealed class AwsCall(string site)
         RunAsync("EC2", what, call, cancellationToken);
 
     public Task<T> IamAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
-        RunAsync("IAM", what, call, cancellationToken);
+        Common.Wait.RetryTransientAsync(token => RunAsync("IAM", what, call, token), IamRetryInterval, IamRetryTimeout, time ?? TimeProvider.System,
+            cancellationToken);
 
     /// <summary>An EC2 call whose resource may be gone: null then, instead of an error.</summary>
     public Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
@@ -54,7 +59,8 @@ internal sealed class AwsCall(string site)
 
     /// <summary>An IAM call whose entity may be gone: null then, instead of an error.</summary>
     public Task<T?> IamUnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
-        UnlessGoneAsync("IAM", what, call, cancellationToken);
+        Common.Wait.RetryTransientAsync(token => UnlessGoneAsync("IAM", what, call, token), IamRetryInterval, IamRetryTimeout, time ?? TimeProvider.System,
+            cancellationToken);
 
     private async Task<T?> UnlessGoneAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
     {

@@ -37,10 +37,14 @@ public sealed class CapacityOnResumeTests
     public async Task A_refusal_for_capacity_or_a_limit_becomes_the_nodes_reason_with_ec2s_code_and_message(
         string code, HttpStatusCode status, string message, string reason)
     {
-        await using var ec2 = new RefusingEc2(code, message, status);
+        await using var ec2 = new LoopbackAws(body => body.Contains("Action=RunInstances", StringComparison.Ordinal)
+            ? (status, LoopbackAws.Error(code, message))
+            : (HttpStatusCode.OK, "<DescribeInstancesResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>r-1</requestId><reservationSet/></DescribeInstancesResponse>"));
         await using var provider = AwsSiteProvider.Connect("aws-a", Settings, ec2.Endpoint);
 
         var failure = await Assert.ThrowsAsync<GridSpanException>(() => provider.CreateServerAsync(Worker, CancellationToken.None));
+
+        Assert.Contains(ec2.Requests, r => r.Contains("Action=RunInstances", StringComparison.Ordinal));
 
         Assert.Equal(reason, ElasticNodes.Reason(failure.Message));
         Assert.False(failure.IsTransient);
