@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json;
 using GridSpan.Common;
+using GridSpan.Providers.Aws.Api;
 using GridSpan.Providers.Aws.Settings;
 using GridSpan.Provision;
 using GridSpan.Testing;
@@ -86,7 +87,7 @@ public sealed class MasterInstanceProfileOnMotoTests : IAsyncLifetime
         var cluster = NewCluster();
         var master = await CreateNodeAsync(cluster, "hpc-master", "master");
 
-        await Provider.MasterCredentialsAsync(cluster, new Dictionary<string, string>(), CancellationToken.None);
+        var files = await Provider.MasterCredentialsAsync(cluster, new Dictionary<string, string>(), CancellationToken.None);
 
         var role = (await AwsAsync("iam", "get-role", "--role-name", RoleOf(cluster))).GetProperty("Role");
         Assert.Equal("/gridspan/", role.GetProperty("Path").GetString());
@@ -108,6 +109,27 @@ public sealed class MasterInstanceProfileOnMotoTests : IAsyncLifetime
         var association = Assert.Single(await AssociationsAsync(master.Id));
         Assert.Equal(profile.GetProperty("Arn").GetString(), association.GetProperty("IamInstanceProfile").GetProperty("Arn").GetString());
         Assert.Equal("associated", association.GetProperty("State").GetString());
+        // The master is sent no secret, only which role it has, so it stops using the site's `profile:`.
+        var (path, content) = Assert.Single(files);
+        Assert.Equal(AwsEndpoint.MasterMarker, path);
+        using var marker = JsonDocument.Parse(content);
+        Assert.Equal(role.GetProperty("Arn").GetString(), marker.RootElement.GetProperty("role").GetString());
+        Assert.Equal(profile.GetProperty("Arn").GetString(), marker.RootElement.GetProperty("instanceProfile").GetString());
+    }
+
+    [Fact]
+    public async Task A_master_that_has_another_instance_profile_gets_the_clusters_instead()
+    {
+        var cluster = NewCluster();
+        var master = await CreateNodeAsync(cluster, "hpc-master", "master");
+        await AwsAsync("iam", "create-instance-profile", "--instance-profile-name", "someone-elses");
+        await AwsAsync("ec2", "associate-iam-instance-profile", "--instance-id", master.Id, "--iam-instance-profile", "Name=someone-elses");
+
+        await Provider.MasterCredentialsAsync(cluster, new Dictionary<string, string>(), CancellationToken.None);
+
+        var association = Assert.Single(await AssociationsAsync(master.Id));
+        Assert.EndsWith($"instance-profile/gridspan/{RoleOf(cluster)}", association.GetProperty("IamInstanceProfile").GetProperty("Arn").GetString(),
+            StringComparison.Ordinal);
     }
 
     [Fact]
