@@ -92,6 +92,30 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
     }
 
     /// <summary>
+    /// For a site with on-demand workers: whether the master can be given an instance profile to create them, which
+    /// needs the master to run as an instance of an AWS site in the same region. Null for a site without on-demand workers.
+    /// </summary>
+    public static CheckFinding? MasterReach(SiteSpec site, SiteSpec masterSite)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(masterSite);
+        if (!site.Workers.Any(w => w.OnDemand > 0))
+        {
+            return null;
+        }
+        var region = ((AwsSiteSettings)site.Settings).Region;
+        if (masterSite.Settings is AwsSiteSettings master && master.Region == region)
+        {
+            return new CheckFinding(site.Name, true,
+                $"the master (site '{masterSite.Name}', {region}) gets an instance profile to create this site's on-demand nodes with");
+        }
+        return new CheckFinding(site.Name, false,
+            $"this site's on-demand nodes need the master in an AWS site of {region}, but it is in site '{masterSite.Name}' ({masterSite.Provider}" +
+            (masterSite.Settings is AwsSiteSettings other ? $", {other.Region})" : ")") + ": AWS permissions reach the master only as an instance profile there",
+            $"make an AWS site of {region} the first site (the master's), or give this site's workers no `onDemand` count");
+    }
+
+    /// <summary>
     /// Whether the zone the site's nodes go to offers the instance type (a type of the region may be missing in some of
     /// its zones, and RunInstances then refuses it); when EC2 chooses the zone, whether every zone offers it.
     /// </summary>
