@@ -35,7 +35,7 @@ public sealed partial class AwsSiteProvider
         [
             new("RoleName", name),
             new("PolicyName", MasterPolicy.SitePolicyName(Site)),
-            new("PolicyDocument", MasterPolicy.ForSite(clusterId, _settings.Region, _settings.SubnetId)),
+            new("PolicyDocument", MasterPolicy.ForSite(clusterId, _settings.Region, _settings.Vpc, _settings.SubnetId)),
         ], token), cancellationToken).ConfigureAwait(false);
         var profileArn = await EnsureInstanceProfileAsync(clusterId, name, cancellationToken).ConfigureAwait(false);
         await AttachInstanceProfileAsync(master, name, profileArn, cancellationToken).ConfigureAwait(false);

@@ -48,12 +48,12 @@ internal static class MasterPolicy
         }),
     }.ToJsonString();
 
-    /// <summary>The policy for one site: its region, and <paramref name="existingSubnet"/> when the site uses a subnet GridSpan did not create (it has no cluster tag).</summary>
-    public static string ForSite(string clusterId, string region, string? existingSubnet)
+    /// <summary>The policy for one site: its region, and the VPC and subnet when the site uses ones GridSpan did not create (they have no cluster tag).</summary>
+    public static string ForSite(string clusterId, string region, string? existingVpc, string? existingSubnet)
     {
         ArgumentNullException.ThrowIfNull(region);
         var arn = $"arn:{Partition(region)}:ec2:{region}:*:";
-        const string RunInstances = "ec2:RunInstances", CreateNetworkInterface = "ec2:CreateNetworkInterface";
+        const string RunInstances = "ec2:RunInstances", CreateNetworkInterface = "ec2:CreateNetworkInterface", CreateSecurityGroup = "ec2:CreateSecurityGroup";
         JsonObject TagIs(string key) => new() { ["StringEquals"] = new JsonObject { [key] = clusterId } };
         var statements = new JsonArray
         {
@@ -61,18 +61,27 @@ internal static class MasterPolicy
                 new JsonObject { ["StringEquals"] = new JsonObject { ["aws:RequestedRegion"] = region } }),
             // Images are published by others and carry no cluster tag.
             Statement("LaunchFromAnyImage", [RunInstances], [$"arn:{Partition(region)}:ec2:{region}::image/*"], null),
-            Statement("UseTheClustersNetworkAndKey", [RunInstances, CreateNetworkInterface],
-                [$"{arn}subnet/*", $"{arn}security-group/*", $"{arn}network-interface/*", $"{arn}key-pair/*"], TagIs($"aws:ResourceTag/{AwsTags.ClusterKey}")),
-            Statement("CreateOnlyTaggedWithTheCluster", [RunInstances, CreateNetworkInterface],
-                [$"{arn}instance/*", $"{arn}volume/*", $"{arn}network-interface/*"], TagIs($"aws:RequestTag/{AwsTags.ClusterKey}")),
-            Statement("TagOnlyWhileCreating", ["ec2:CreateTags"], [$"{arn}instance/*", $"{arn}volume/*", $"{arn}network-interface/*"],
-                new JsonObject { ["StringEquals"] = new JsonObject { ["ec2:CreateAction"] = new JsonArray("RunInstances", "CreateNetworkInterface") } }),
+            Statement("UseTheClustersNetworkAndKey", [RunInstances, CreateNetworkInterface, CreateSecurityGroup],
+                [$"{arn}vpc/*", $"{arn}subnet/*", $"{arn}security-group/*", $"{arn}network-interface/*", $"{arn}key-pair/*"],
+                TagIs($"aws:ResourceTag/{AwsTags.ClusterKey}")),
+            // The first resume of a site without static workers makes the workers' security group.
+            Statement("CreateOnlyTaggedWithTheCluster", [RunInstances, CreateNetworkInterface, CreateSecurityGroup],
+                [$"{arn}instance/*", $"{arn}volume/*", $"{arn}network-interface/*", $"{arn}security-group/*"], TagIs($"aws:RequestTag/{AwsTags.ClusterKey}")),
+            Statement("TagOnlyWhileCreating", ["ec2:CreateTags"],
+                [$"{arn}instance/*", $"{arn}volume/*", $"{arn}network-interface/*", $"{arn}security-group/*"],
+                new JsonObject { ["StringEquals"] = new JsonObject { ["ec2:CreateAction"] = new JsonArray("RunInstances", "CreateNetworkInterface", "CreateSecurityGroup") } }),
+            // A new rule is no resource of its own until it exists; the group it goes into must be the cluster's.
+            Statement("OpenOnlyTheClustersGroups", ["ec2:AuthorizeSecurityGroupIngress"], [$"{arn}security-group/*"],
+                TagIs($"aws:ResourceTag/{AwsTags.ClusterKey}")),
+            Statement("AddRulesToThoseGroups", ["ec2:AuthorizeSecurityGroupIngress"], [$"{arn}security-group-rule/*"], null),
             Statement("RemoveOnlyTheClustersNodes", ["ec2:TerminateInstances", "ec2:DeleteNetworkInterface"],
                 [$"{arn}instance/*", $"{arn}network-interface/*"], TagIs($"aws:ResourceTag/{AwsTags.ClusterKey}")),
         };
-        if (existingSubnet is not null)
+        if (existingVpc is not null && existingSubnet is not null)
         {
-            statements.Add(Statement("UseTheSitesSubnet", [RunInstances, CreateNetworkInterface], [$"{arn}subnet/{existingSubnet}"], null));
+            // An existing VPC and subnet carry no cluster tag: they are named by id.
+            statements.Add(Statement("UseTheSitesVpcAndSubnet", [RunInstances, CreateNetworkInterface, CreateSecurityGroup],
+                [$"{arn}vpc/{existingVpc}", $"{arn}subnet/{existingSubnet}"], null));
         }
         return new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = statements }.ToJsonString();
     }

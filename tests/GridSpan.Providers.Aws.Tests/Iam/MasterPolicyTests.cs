@@ -7,10 +7,10 @@ public sealed class MasterPolicyTests
 {
     private const string Cluster = "hpc-1a2b3c";
 
-    private static JsonArray Statements(string? subnet = null) =>
-        JsonNode.Parse(MasterPolicy.ForSite(Cluster, "eu-central-1", subnet))!["Statement"]!.AsArray();
+    private static JsonArray Statements(string? vpc = null, string? subnet = null) =>
+        JsonNode.Parse(MasterPolicy.ForSite(Cluster, "eu-central-1", vpc, subnet))!["Statement"]!.AsArray();
 
-    private static JsonNode Statement(string sid, string? subnet = null) => Statements(subnet).Single(s => (string?)s!["Sid"] == sid)!;
+    private static JsonNode Statement(string sid, string? vpc = null, string? subnet = null) => Statements(vpc, subnet).Single(s => (string?)s!["Sid"] == sid)!;
 
     private static string[] Strings(JsonNode? node) => node is JsonArray array ? [.. array.Select(n => (string)n!)] : [(string)node!];
 
@@ -31,37 +31,49 @@ public sealed class MasterPolicyTests
     }
 
     [Fact]
-    public void Instances_and_interfaces_are_created_only_with_the_cluster_tag_in_the_request()
+    public void Instances_interfaces_and_groups_are_created_only_with_the_cluster_tag_in_the_request()
     {
         var create = Statement("CreateOnlyTaggedWithTheCluster");
-        Assert.Equal(["ec2:RunInstances", "ec2:CreateNetworkInterface"], Strings(create["Action"]));
-        Assert.Equal(["arn:aws:ec2:eu-central-1:*:instance/*", "arn:aws:ec2:eu-central-1:*:volume/*", "arn:aws:ec2:eu-central-1:*:network-interface/*"],
-            Strings(create["Resource"]));
+        Assert.Equal(["ec2:RunInstances", "ec2:CreateNetworkInterface", "ec2:CreateSecurityGroup"], Strings(create["Action"]));
+        Assert.Equal(["arn:aws:ec2:eu-central-1:*:instance/*", "arn:aws:ec2:eu-central-1:*:volume/*", "arn:aws:ec2:eu-central-1:*:network-interface/*",
+            "arn:aws:ec2:eu-central-1:*:security-group/*"], Strings(create["Resource"]));
         Assert.Equal(Cluster, (string?)create["Condition"]!["StringEquals"]!["aws:RequestTag/gridspan-cluster"]);
 
         var tag = Statement("TagOnlyWhileCreating");
         Assert.Equal(["ec2:CreateTags"], Strings(tag["Action"]));
-        Assert.Equal(["RunInstances", "CreateNetworkInterface"], Strings(tag["Condition"]!["StringEquals"]!["ec2:CreateAction"]));
+        Assert.Equal(["RunInstances", "CreateNetworkInterface", "CreateSecurityGroup"], Strings(tag["Condition"]!["StringEquals"]!["ec2:CreateAction"]));
     }
 
     [Fact]
     public void The_network_key_and_existing_interfaces_used_must_carry_the_cluster_tag()
     {
         var use = Statement("UseTheClustersNetworkAndKey");
-        Assert.Equal(["ec2:RunInstances", "ec2:CreateNetworkInterface"], Strings(use["Action"]));
-        Assert.Equal(["arn:aws:ec2:eu-central-1:*:subnet/*", "arn:aws:ec2:eu-central-1:*:security-group/*",
+        Assert.Equal(["ec2:RunInstances", "ec2:CreateNetworkInterface", "ec2:CreateSecurityGroup"], Strings(use["Action"]));
+        Assert.Equal(["arn:aws:ec2:eu-central-1:*:vpc/*", "arn:aws:ec2:eu-central-1:*:subnet/*", "arn:aws:ec2:eu-central-1:*:security-group/*",
             "arn:aws:ec2:eu-central-1:*:network-interface/*", "arn:aws:ec2:eu-central-1:*:key-pair/*"], Strings(use["Resource"]));
         Assert.Equal(Cluster, (string?)use["Condition"]!["StringEquals"]!["aws:ResourceTag/gridspan-cluster"]);
-        Assert.DoesNotContain(Statements(), s => (string?)s!["Sid"] == "UseTheSitesSubnet");
+        Assert.DoesNotContain(Statements(), s => (string?)s!["Sid"] == "UseTheSitesVpcAndSubnet");
     }
 
     [Fact]
-    public void An_existing_subnet_which_carries_no_cluster_tag_is_allowed_by_its_id_alone()
+    public void Rules_go_only_into_the_clusters_groups()
     {
-        var subnet = Statement("UseTheSitesSubnet", "subnet-0123456789abcdef0");
+        var groups = Statement("OpenOnlyTheClustersGroups");
 
-        Assert.Equal(["arn:aws:ec2:eu-central-1:*:subnet/subnet-0123456789abcdef0"], Strings(subnet["Resource"]));
-        Assert.Null(subnet["Condition"]);
+        Assert.Equal(["ec2:AuthorizeSecurityGroupIngress"], Strings(groups["Action"]));
+        Assert.Equal(["arn:aws:ec2:eu-central-1:*:security-group/*"], Strings(groups["Resource"]));
+        Assert.Equal(Cluster, (string?)groups["Condition"]!["StringEquals"]!["aws:ResourceTag/gridspan-cluster"]);
+        Assert.Equal(["arn:aws:ec2:eu-central-1:*:security-group-rule/*"], Strings(Statement("AddRulesToThoseGroups")["Resource"]));
+    }
+
+    [Fact]
+    public void An_existing_vpc_and_subnet_which_carry_no_cluster_tag_are_allowed_by_their_ids_alone()
+    {
+        var existing = Statement("UseTheSitesVpcAndSubnet", "vpc-0123456789abcdef0", "subnet-0123456789abcdef0");
+
+        Assert.Equal(["arn:aws:ec2:eu-central-1:*:vpc/vpc-0123456789abcdef0", "arn:aws:ec2:eu-central-1:*:subnet/subnet-0123456789abcdef0"],
+            Strings(existing["Resource"]));
+        Assert.Null(existing["Condition"]);
     }
 
     [Fact]
@@ -78,8 +90,8 @@ public sealed class MasterPolicyTests
     {
         var actions = Statements().SelectMany(s => Strings(s!["Action"])).ToHashSet();
 
-        Assert.Equal(["ec2:Describe*", "ec2:RunInstances", "ec2:CreateNetworkInterface", "ec2:CreateTags", "ec2:TerminateInstances", "ec2:DeleteNetworkInterface"],
-            actions);
+        Assert.Equal(["ec2:Describe*", "ec2:RunInstances", "ec2:CreateNetworkInterface", "ec2:CreateSecurityGroup", "ec2:CreateTags",
+            "ec2:AuthorizeSecurityGroupIngress", "ec2:TerminateInstances", "ec2:DeleteNetworkInterface"], actions);
     }
 
     [Fact]
@@ -97,7 +109,7 @@ public sealed class MasterPolicyTests
     [InlineData("us-gov-west-1", "arn:aws-us-gov:ec2:us-gov-west-1:*:instance/*")]
     public void Resources_are_named_in_the_regions_partition(string region, string instances)
     {
-        var statements = JsonNode.Parse(MasterPolicy.ForSite(Cluster, region, null))!["Statement"]!.AsArray();
+        var statements = JsonNode.Parse(MasterPolicy.ForSite(Cluster, region, null, null))!["Statement"]!.AsArray();
 
         Assert.Contains(instances, statements.SelectMany(s => s!["Resource"] is JsonArray a ? a.Select(r => (string)r!) : []));
     }
