@@ -152,9 +152,11 @@ public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
     }
 
     /// <remarks>AWS is asked over its APIs: nothing runs on this machine.</remarks>
-    public Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, Common.ICommandRunner runner, CancellationToken cancellationToken)
+    public async Task<ImmutableArray<CheckFinding>> CheckAsync(ClusterSpec spec, Plan.ClusterPlan plan, Common.ICommandRunner runner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new Check.AwsCheck(_endpoint).CheckSitesAsync([.. spec.Sites.Where(s => s.Provider == Name)], cancellationToken);
+        var sites = spec.Sites.Where(s => s.Provider == Name).ToList();
+        var findings = await new Check.AwsCheck(_endpoint).CheckSitesAsync(sites, cancellationToken).ConfigureAwait(false);
+        return [.. findings, .. sites.Select(s => Check.AwsCheck.MasterReach(s, spec.MasterSite)).OfType<CheckFinding>()];
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using GridSpan.Common;
@@ -77,6 +78,48 @@ public sealed partial class AwsSiteProvider
         {
             _typesLock.Release();
         }
+    }
+
+    /// <summary>The zones of the site's region that offer the instance type (DescribeInstanceTypeOfferings), sorted.</summary>
+    public async Task<ImmutableArray<string>> ZonesOfferingAsync(string instanceType, CancellationToken cancellationToken)
+    {
+        var zones = ImmutableArray.CreateBuilder<string>();
+        string? next = null;
+        do
+        {
+            var page = await _call.Ec2Async($"look up the zones of {_settings.Region} that offer {instanceType}", token =>
+                _ec2.DescribeInstanceTypeOfferingsAsync(new DescribeInstanceTypeOfferingsRequest
+                {
+                    LocationType = LocationType.AvailabilityZone,
+                    Filters = [new Filter("instance-type", [instanceType])],
+                    NextToken = next,
+                }, token), cancellationToken).ConfigureAwait(false);
+            zones.AddRange((page.InstanceTypeOfferings ?? []).Select(o => o.Location));
+            next = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(next));
+        return [.. zones.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The region's available zones, sorted.</summary>
+    public async Task<ImmutableArray<string>> ZonesAsync(CancellationToken cancellationToken) =>
+        [.. ((await _call.Ec2Async($"list the availability zones of {_settings.Region}", token =>
+                _ec2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest
+                {
+                    Filters = [new Filter("zone-type", ["availability-zone"]), new Filter("state", ["available"])],
+                }, token), cancellationToken).ConfigureAwait(false)).AvailabilityZones ?? [])
+            .Select(z => z.ZoneName).Order(StringComparer.Ordinal)];
+
+    /// <summary>The zone the site's nodes go to when the site decides it (`availabilityZone`, or the existing subnet's); null when EC2 chooses.</summary>
+    public async Task<string?> SiteZoneAsync(CancellationToken cancellationToken)
+    {
+        if (_settings.SubnetId is not { } subnet)
+        {
+            return _settings.AvailabilityZone;
+        }
+        return (await _call.Ec2Async($"look up the subnet {subnet}", token =>
+                _ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [subnet] }, token), cancellationToken).ConfigureAwait(false))
+            .Subnets?.FirstOrDefault()?.AvailabilityZone;
     }
 
     /// <summary>The architecture (x86_64, arm64) of the AMI an image setting names, or null when EC2 does not say.</summary>

@@ -47,10 +47,19 @@ public sealed partial class AwsSiteProvider
         return ToServerInfo(instance);
     }
 
-    public async Task<ServerInfo?> GetServerAsync(string serverId, CancellationToken cancellationToken)
+    public async Task<ServerInfo?> GetServerAsync(string serverId, CancellationToken cancellationToken) =>
+        await FindInstanceAsync(serverId, cancellationToken).ConfigureAwait(false) is { } instance ? ServerOf(instance) : null;
+
+    /// <summary>
+    /// The instance as a server, or null once it is terminated, unless EC2 itself ended it at launch (a state reason
+    /// `Server.…`, such as Server.InsufficientInstanceCapacity): that is a server that failed, with EC2's reason, which
+    /// a resume reports as the node's reason instead of "disappeared".
+    /// </summary>
+    internal static ServerInfo? ServerOf(Instance instance)
     {
-        var instance = await FindInstanceAsync(serverId, cancellationToken).ConfigureAwait(false);
-        return instance is null || instance.State.Name == InstanceStateName.Terminated ? null : ToServerInfo(instance);
+        ArgumentNullException.ThrowIfNull(instance);
+        var endedByEc2 = instance.StateReason?.Code?.StartsWith("Server.", StringComparison.Ordinal) == true;
+        return instance.State.Name == InstanceStateName.Terminated && !endedByEc2 ? null : ToServerInfo(instance);
     }
 
     /// <summary>The AMI id an image setting names in this site (an id as it is, a name pattern resolved once).</summary>
@@ -83,7 +92,7 @@ public sealed partial class AwsSiteProvider
     private async Task<Instance> RunInstanceAsync(ServerRequest request, string imageId, string instanceType, string clientToken, CancellationToken cancellationToken)
     {
         var tags = request.Metadata ?? ImmutableSortedDictionary<string, string>.Empty;
-        var reservation = (await _call.Ec2Async($"create the instance {request.Name} ({instanceType}, {imageId})", token =>
+        var reservation = (await _call.Ec2Async($"create the instance {request.Name} ({instanceType})", token =>
             _ec2.RunInstancesAsync(new RunInstancesRequest
             {
                 ImageId = imageId,

@@ -18,12 +18,14 @@ public sealed partial class AwsSiteProvider : ISiteProvider
     private readonly AwsSiteSettings _settings;
     private readonly IAmazonEC2 _ec2;
     private readonly AwsCall _call;
+    private readonly Iam.IamClient _iam;
 
     private AwsSiteProvider(string site, AwsSiteSettings settings, AwsEndpoint endpoint)
     {
         _settings = settings;
         _ec2 = endpoint.Ec2(settings);
         _call = new AwsCall(site);
+        _iam = endpoint.Iam(settings, TimeProvider.System);
     }
 
     /// <summary>How long <see cref="DeleteAsync"/> waits for an instance to be terminated.</summary>
@@ -49,6 +51,7 @@ public sealed partial class AwsSiteProvider : ISiteProvider
     public ValueTask DisposeAsync()
     {
         _ec2.Dispose();
+        _iam.Dispose();
         _typesLock.Dispose();
         return ValueTask.CompletedTask;
     }

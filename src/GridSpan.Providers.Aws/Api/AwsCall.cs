@@ -5,13 +5,17 @@ namespace GridSpan.Providers.Aws.Api;
 /// <summary>
 /// Every call GridSpan makes to AWS for one site goes through here: the SDK retries throttling and
 /// 5xx answers itself (standard retry mode); what is left becomes a <see cref="Common.GridSpanException"/>
-/// naming the call and quoting AWS (<see cref="AwsFaults"/>).
+/// naming the call and quoting AWS (<see cref="AwsFaults"/>). IAM, which GridSpan speaks without the SDK,
+/// gets the same: what <see cref="AwsFaults"/> calls transient is tried again here.
 /// </summary>
-internal sealed class AwsCall(string site)
+internal sealed class AwsCall(string site, TimeProvider? time = null)
 {
+    /// <summary>How IAM calls are tried again while AWS throttles them or does not answer.</summary>
+    private static readonly TimeSpan IamRetryInterval = TimeSpan.FromSeconds(1), IamRetryTimeout = TimeSpan.FromSeconds(30);
+
     public string Site => site;
 
-    /// <param name="service">The service as users know it (EC2, STS).</param>
+    /// <param name="service">The service as users know it (EC2, STS, IAM).</param>
     /// <param name="what">What GridSpan was doing, completing "EC2 refused to ...".</param>
     public async Task<T> RunAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -45,11 +49,23 @@ internal sealed class AwsCall(string site)
     public Task<T> Ec2Async<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
         RunAsync("EC2", what, call, cancellationToken);
 
+    public Task<T> IamAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        Common.Wait.RetryTransientAsync(token => RunAsync("IAM", what, call, token), IamRetryInterval, IamRetryTimeout, time ?? TimeProvider.System,
+            cancellationToken);
+
     /// <summary>An EC2 call whose resource may be gone: null then, instead of an error.</summary>
-    public async Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
+    public Task<T?> Ec2UnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
+        UnlessGoneAsync("EC2", what, call, cancellationToken);
+
+    /// <summary>An IAM call whose entity may be gone: null then, instead of an error.</summary>
+    public Task<T?> IamUnlessGoneAsync<T>(string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class =>
+        Common.Wait.RetryTransientAsync(token => UnlessGoneAsync("IAM", what, call, token), IamRetryInterval, IamRetryTimeout, time ?? TimeProvider.System,
+            cancellationToken);
+
+    private async Task<T?> UnlessGoneAsync<T>(string service, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) where T : class
     {
         ArgumentNullException.ThrowIfNull(call);
-        return await Ec2Async(what, async token =>
+        return await RunAsync(service, what, async token =>
         {
             try
             {

@@ -20,6 +20,7 @@ internal static class AwsFaults
         "InsufficientCapacity",
         "InsufficientAddressCapacity",
         "InsufficientFreeAddressesInSubnet",
+        "InsufficientVolumeCapacity",
     };
 
     private static readonly HashSet<string> ThrottlingCodes = new(StringComparer.Ordinal)
@@ -45,9 +46,9 @@ internal static class AwsFaults
         "OptInRequired",
     };
 
-    /// <summary>True when the error says the resource does not exist (any more).</summary>
+    /// <summary>True when the error says the resource does not exist (any more): EC2's `….NotFound`, IAM's NoSuchEntity.</summary>
     public static bool IsGone(AmazonServiceException failure) =>
-        failure.ErrorCode is { } code && (code.EndsWith(".NotFound", StringComparison.Ordinal) || code == "Gateway.NotAttached");
+        failure.ErrorCode is { } code && (code.EndsWith(".NotFound", StringComparison.Ordinal) || code is "Gateway.NotAttached" or "NoSuchEntity");
 
     public static bool IsCapacity(string? code) => code is not null && CapacityCodes.Contains(code);
 
@@ -63,10 +64,11 @@ internal static class AwsFaults
     {
         ArgumentNullException.ThrowIfNull(failure);
         var code = failure.ErrorCode ?? $"HTTP {(int)failure.StatusCode}";
-        var message = string.IsNullOrWhiteSpace(failure.Message) ? "(no message)" : failure.Message.Trim();
+        // One line, code first: a node's reason in `sinfo -R` is the message's first line cut to 200 characters.
+        var message = string.IsNullOrWhiteSpace(failure.Message) ? "(no message)" : string.Join(' ', failure.Message.Split((char[])[' ', '\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries));
         if (IsCapacity(failure.ErrorCode))
         {
-            return GridSpanException.Provider(site, $"{service} has no capacity to {what}: {message} ({code})",
+            return GridSpanException.Provider(site, $"{service} has no capacity to {what}: {code}: {message}",
                 "AWS lacks this instance type in the zone right now: try again later, or choose another instance type or `availabilityZone`", failure);
         }
         var fix = failure.ErrorCode switch
@@ -81,7 +83,7 @@ internal static class AwsFaults
                 "set the flavor to an instance type offered in the site's region, e.g. t3.small",
             _ => null,
         };
-        var refused = GridSpanException.Provider(site, $"{service} refused to {what}: {message} ({code})", fix, failure);
+        var refused = GridSpanException.Provider(site, $"{service} refused to {what}: {code}: {message}", fix, failure);
         return IsTransient(failure) ? refused.AsTransient() : refused;
     }
 

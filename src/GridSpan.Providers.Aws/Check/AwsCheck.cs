@@ -13,7 +13,7 @@ namespace GridSpan.Providers.Aws.Check;
 
 /// <summary>
 /// Checks, before anything is created, that each AWS site can hold the cluster at its largest: the credentials
-/// (STS GetCallerIdentity), every AMI, every instance type, and the limits EC2 reports itself
+/// (STS GetCallerIdentity), every AMI, every instance type and whether the site's zone offers it, and the limits EC2 reports itself
 /// (DescribeAccountAttributes: instances, Elastic IPs). The vCPU quotas per instance family and the VPCs per
 /// region live in Service Quotas, which GridSpan does not ask: the check says so.
 /// </summary>
@@ -84,10 +84,62 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
                 var type = await provider.ResolveInstanceTypeAsync(flavor, image, cancellationToken).ConfigureAwait(false);
                 var named = type.InstanceType.Value == flavor ? $"instance type {flavor}" : $"flavor '{flavor}' is instance type {type.InstanceType.Value}";
                 Ok(string.Create(CultureInfo.InvariantCulture, $"{named}: {type.VCpuInfo?.DefaultVCpus} vCPUs, {type.MemoryInfo?.SizeInMiB} MiB"));
+                findings.Add(await CheckOfferingAsync(site.Name, settings, provider, type.InstanceType.Value, cancellationToken).ConfigureAwait(false));
             }).ConfigureAwait(false);
         }
         await Try(async () => findings.AddRange(await CheckLimitsAsync(site, ec2, call, cancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
         return findings.ToImmutable();
+    }
+
+    /// <summary>
+    /// For a site with on-demand workers: whether the master can be given an instance profile to create them, which
+    /// needs the master to run as an instance of an AWS site in the same region. Null for a site without on-demand workers.
+    /// </summary>
+    public static CheckFinding? MasterReach(SiteSpec site, SiteSpec masterSite)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(masterSite);
+        if (!site.Workers.Any(w => w.OnDemand > 0))
+        {
+            return null;
+        }
+        var region = ((AwsSiteSettings)site.Settings).Region;
+        if (masterSite.Settings is AwsSiteSettings master && master.Region == region)
+        {
+            return new CheckFinding(site.Name, true,
+                $"the master (site '{masterSite.Name}', {region}) gets an instance profile to create this site's on-demand nodes with");
+        }
+        return new CheckFinding(site.Name, false,
+            $"this site's on-demand nodes need the master in an AWS site of {region}, but it is in site '{masterSite.Name}' ({masterSite.Provider}" +
+            (masterSite.Settings is AwsSiteSettings other ? $", {other.Region})" : ")") + ": AWS permissions reach the master only as an instance profile there",
+            $"make an AWS site of {region} the first site (the master's), or give this site's workers no `onDemand` count");
+    }
+
+    /// <summary>
+    /// Whether the zone the site's nodes go to offers the instance type (a type of the region may be missing in some of
+    /// its zones, and RunInstances then refuses it); when EC2 chooses the zone, whether every zone offers it.
+    /// </summary>
+    private static async Task<CheckFinding> CheckOfferingAsync(string site, AwsSiteSettings settings, AwsSiteProvider provider, string type,
+        CancellationToken cancellationToken)
+    {
+        var offering = await provider.ZonesOfferingAsync(type, cancellationToken).ConfigureAwait(false);
+        var listed = string.Join(", ", offering);
+        if (await provider.SiteZoneAsync(cancellationToken).ConfigureAwait(false) is { } zone)
+        {
+            return offering.Contains(zone) ? new CheckFinding(site, true, $"instance type {type} is offered in {zone}")
+                : new CheckFinding(site, false,
+                    $"instance type {type} is not offered in {zone}; " + (offering.IsEmpty ? $"nor in any zone of {settings.Region}" : $"it is in {listed}"),
+                    settings.SubnetId is null ? "set `availabilityZone` to a zone that offers it, or choose another instance type"
+                        : "choose another instance type, or a subnet in a zone that offers it");
+        }
+        if (offering.IsEmpty)
+        {
+            return new CheckFinding(site, false, $"instance type {type} is offered in no zone of {settings.Region}", "choose another instance type");
+        }
+        var missing = (await provider.ZonesAsync(cancellationToken).ConfigureAwait(false)).Except(offering).ToList();
+        return missing.Count == 0 ? new CheckFinding(site, true, $"instance type {type} is offered in every zone of {settings.Region}")
+            : new CheckFinding(site, false, $"instance type {type} is offered in {listed}, not in {string.Join(", ", missing)}, and EC2 chooses the zone of the site's subnet",
+                $"set `availabilityZone` to one of {listed}");
     }
 
     private static async Task<IEnumerable<CheckFinding>> CheckLimitsAsync(SiteSpec site, IAmazonEC2 ec2, AwsCall call, CancellationToken cancellationToken)

@@ -15,10 +15,10 @@ public sealed class AwsFaultsTests
     public void A_capacity_shortage_quotes_aws_and_says_to_try_another_type_or_zone_so_a_nodes_reason_can_carry_it()
     {
         var failure = AwsFaults.Refused("region-a", "EC2", "create the instance w-1 (c5.large, ami-1)",
-            Answer("InsufficientInstanceCapacity", "We currently do not have sufficient c5.large capacity in the Availability Zone you requested (us-east-1a)."));
+            Answer("InsufficientInstanceCapacity", "We currently do not have sufficient c5.large capacity\nin the Availability Zone you requested (us-east-1a). "));
 
-        Assert.Equal("site 'region-a': EC2 has no capacity to create the instance w-1 (c5.large, ami-1): We currently do not have sufficient c5.large capacity "
-            + "in the Availability Zone you requested (us-east-1a). (InsufficientInstanceCapacity)", failure.Message);
+        Assert.Equal("site 'region-a': EC2 has no capacity to create the instance w-1 (c5.large, ami-1): InsufficientInstanceCapacity: "
+            + "We currently do not have sufficient c5.large capacity in the Availability Zone you requested (us-east-1a).", failure.Message);
         Assert.Contains("another instance type", failure.Fix, StringComparison.Ordinal);
         Assert.Equal(ExitCode.ProviderFailure, failure.ExitCode);
         Assert.False(failure.IsTransient);
@@ -33,7 +33,7 @@ public sealed class AwsFaultsTests
     {
         var failure = AwsFaults.Refused("region-a", "EC2", "allocate an Elastic IP", Answer(code, "The maximum number has been reached."));
 
-        Assert.EndsWith($"The maximum number has been reached. ({code})", failure.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"allocate an Elastic IP: {code}: The maximum number has been reached.", failure.Message, StringComparison.Ordinal);
         Assert.Contains("Service Quotas", failure.Fix, StringComparison.Ordinal);
         Assert.False(failure.IsTransient);
     }
@@ -59,7 +59,7 @@ public sealed class AwsFaultsTests
     {
         var failure = AwsFaults.Refused("region-a", "EC2", "create the instance m", Answer(code, "No."));
 
-        Assert.Contains($"EC2 refused to create the instance m: No. ({code})", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"EC2 refused to create the instance m: {code}: No.", failure.Message, StringComparison.Ordinal);
         Assert.Contains(fix, failure.Fix, StringComparison.Ordinal);
     }
 
@@ -67,6 +67,7 @@ public sealed class AwsFaultsTests
     [InlineData("InvalidInstanceID.NotFound", true)]
     [InlineData("InvalidAllocationID.NotFound", true)]
     [InlineData("Gateway.NotAttached", true)]
+    [InlineData("NoSuchEntity", true)]
     [InlineData("DependencyViolation", false)]
     public void Gone_means_a_not_found_code(string code, bool gone)
     {

@@ -173,7 +173,7 @@ public sealed class AwsSiteOnMotoTests : IAsyncLifetime
     [Fact]
     public async Task Check_confirms_credentials_images_types_and_limits_and_names_a_missing_ami_and_an_unknown_instance_type()
     {
-        var good = Site("good", Image, "t3.micro");
+        var good = Site("good", Image, "t3.micro", "us-east-1a");
         var bad = Site("bad", "ami-0123456789abcdef0", "t9.nonexistent");
 
         var findings = await new AwsCheck(Moto.Endpoint).CheckSitesAsync([good, bad], CancellationToken.None);
@@ -247,6 +247,29 @@ public sealed class AwsSiteOnMotoTests : IAsyncLifetime
         Assert.Contains(findings, f => f.Ok && f.Text == "flavor 'cpus>=2 ram>=4GiB' is instance type c5a.large: 2 vCPUs, 4096 MiB");
     }
 
-    private static SiteSpec Site(string name, string image, string flavor) =>
-        new(name, "aws", Settings, new MasterSpec(flavor, image, true), null, []);
+    [Fact]
+    public async Task Check_says_whether_the_sites_zone_offers_each_instance_type_and_where_it_is_offered_instead()
+    {
+        // moto's offerings follow AWS's: us-east-1e has no t3 types, the other five zones of us-east-1 have them.
+        var sites = new[] { Site("offered", Image, "t3.micro", "us-east-1a"), Site("missing", Image, "t3.micro", "us-east-1e"),
+            Site("chosen-by-ec2", Image, "t3.micro"), Site("everywhere", Image, "t2.micro") };
+
+        var findings = await new AwsCheck(Moto.Endpoint).CheckSitesAsync(sites, CancellationToken.None);
+
+        CheckFinding Offering(string site) => Assert.Single(findings, f => f.Site == site && f.Text.Contains(" offered ", StringComparison.Ordinal));
+        Assert.Equal(new CheckFinding("offered", true, "instance type t3.micro is offered in us-east-1a"), Offering("offered"));
+        var missing = Offering("missing");
+        Assert.False(missing.Ok);
+        Assert.Equal("instance type t3.micro is not offered in us-east-1e; it is in us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f", missing.Text);
+        Assert.Contains("`availabilityZone`", missing.Fix, StringComparison.Ordinal);
+        var chosen = Offering("chosen-by-ec2");
+        Assert.False(chosen.Ok);
+        Assert.Equal("instance type t3.micro is offered in us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f, not in us-east-1e, and EC2 " +
+            "chooses the zone of the site's subnet", chosen.Text);
+        Assert.Equal("set `availabilityZone` to one of us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f", chosen.Fix);
+        Assert.Equal(new CheckFinding("everywhere", true, "instance type t2.micro is offered in every zone of us-east-1"), Offering("everywhere"));
+    }
+
+    private static SiteSpec Site(string name, string image, string flavor, string? zone = null) =>
+        new(name, "aws", Settings with { AvailabilityZone = zone }, new MasterSpec(flavor, image, true), null, []);
 }
