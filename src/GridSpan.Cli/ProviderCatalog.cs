@@ -11,6 +11,6 @@ public static class ProviderCatalog
     [
         Providers.Local.LocalProviderDefinition.For(environment),
         Providers.OpenStack.OpenStackProviderDefinition.For(environment),
-        new Providers.Aws.AwsProviderDefinition(),
+        Providers.Aws.AwsProviderDefinition.For(environment),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net;
+using GridSpan.Common;
 using GridSpan.Config;
 using GridSpan.Config.Shapes;
 using GridSpan.Providers.Aws.Api;
@@ -14,9 +15,17 @@ public sealed class AwsProviderDefinition : IProviderDefinition, IPreflightCheck
 {
     private readonly AwsEndpoint _endpoint;
 
+    /// <summary>The provider with the SDK's standard settings; no variable of the process environment is read by GridSpan itself.</summary>
     public AwsProviderDefinition()
         : this(AwsEndpoint.Standard)
     {
+    }
+
+    /// <summary>The provider whose own reads of endpoint settings (IAM's, which the SDK does not serve) come from <paramref name="environment"/>.</summary>
+    public static AwsProviderDefinition For(HostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return new AwsProviderDefinition(AwsEndpoint.Standard with { ReadVariable = environment.Get });
     }
 
     internal AwsProviderDefinition(AwsEndpoint endpoint)

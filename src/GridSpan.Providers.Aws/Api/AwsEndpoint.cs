@@ -25,6 +25,9 @@ public sealed record AwsEndpoint(Uri? ServiceUrl, AWSCredentials? Credentials)
     /// </summary>
     public const string MasterMarker = "/etc/gridspan/aws/master-instance-profile.json";
 
+    /// <summary>The environment's variables, for the endpoint settings GridSpan reads itself (IAM's); none by default.</summary>
+    public Func<string, string?> ReadVariable { get; init; } = _ => null;
+
     /// <summary>Where <see cref="MasterMarker"/> is looked for (tests put it elsewhere).</summary>
     public string MasterMarkerPath { get; init; } = MasterMarker;
 
@@ -47,7 +50,7 @@ public sealed record AwsEndpoint(Uri? ServiceUrl, AWSCredentials? Credentials)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var (globalEndpoint, signingRegion) = IamOf(MasterPolicy.Partition(settings.Region));
-        var url = ServiceUrl ?? ConfiguredIamUrl(environment ?? Environment.GetEnvironmentVariable) ?? globalEndpoint;
+        var url = ServiceUrl ?? ConfiguredIamUrl(environment ?? ReadVariable) ?? globalEndpoint;
         var config = Configure(new AmazonEC2Config(), settings);
         return new IamClient(url, signingRegion, async _ =>
         {
