@@ -29,6 +29,7 @@ public sealed class ClusterRenderer
     private readonly Lazy<string> _workerSshd = new(() => SshdRenderer.RenderDropIn(takesBursts: false, readsManagedKeys: false));
     private readonly ImmutableDictionary<string, SitePlan> _sites;
     private readonly ImmutableHashSet<string> _vpnNodes;
+    private readonly ImmutableDictionary<string, SwitchPortPlan> _switchPorts;
     private readonly Dictionary<string, string> _workerRouteLines = [];
     private readonly Dictionary<(string Share, StorageTransport Transport, bool Vpn), string> _mountUnits = [];
 
@@ -47,6 +48,7 @@ public sealed class ClusterRenderer
         _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
         _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
         _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
+        _switchPorts = (plan.Overlay.Switch?.Ports ?? []).ToImmutableDictionary(p => p.Node, StringComparer.Ordinal);
         // Every node's files name the VPN nodes' WireGuard keys; a node's host key only its own files.
         var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n)).ToList();
         if (missing.Count > 0)
@@ -117,7 +119,7 @@ public sealed class ClusterRenderer
         {
             var isSwitch = node.Role == NodeRole.Switch;
             files.Add(BundleFile.Public(NodePaths.VxlanScript,
-                isSwitch ? VxlanRenderer.RenderSwitchScript(switchPlan) : VxlanRenderer.RenderNodeScript(switchPlan, node), Executable));
+                isSwitch ? VxlanRenderer.RenderSwitchScript(switchPlan) : VxlanRenderer.RenderNodeScript(switchPlan, node, _switchPorts[node.Name]), Executable));
             files.Add(BundleFile.Public(NodePaths.VxlanUnit, VxlanRenderer.RenderUnit(isSwitch)));
             if (isSwitch)
             {

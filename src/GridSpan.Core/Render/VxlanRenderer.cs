@@ -12,11 +12,12 @@ public static class VxlanRenderer
 {
     public const string UnitName = "gridspan-vxlan.service";
 
-    public static string RenderNodeScript(SwitchPlan switchPlan, NodePlan node)
+    /// <param name="port">The node's port on the switch (the caller looks it up once per cluster, not by a scan per node).</param>
+    public static string RenderNodeScript(SwitchPlan switchPlan, NodePlan node, SwitchPortPlan port)
     {
         ArgumentNullException.ThrowIfNull(switchPlan);
         ArgumentNullException.ThrowIfNull(node);
-        var port = switchPlan.PortOf(node.Name);
+        ArgumentNullException.ThrowIfNull(port);
         var device = SwitchPlan.NodeDevice;
         return new TextLines()
             .Line("#!/bin/sh")

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
+using GridSpan.Common;
 
 namespace GridSpan.Config.Validation;
 
@@ -332,7 +333,7 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
         }
         if (kind != OverlayKind.Vxlan)
         {
-            if ((1L << (32 - cidr.PrefixLength)) - 2 < siteCount)
+            if (Ipv4.Size(cidr) - 2 < siteCount)
             {
                 Add(section.LocationOf("cidr"), section.PathOf("cidr"), $"{cidr} has too few addresses for the master and {siteCount - 1} gateways",
                     "choose a larger range, e.g. a /24");
@@ -342,7 +343,7 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
 
         // Every node and the switch have an address on the switched segment.
         var nodes = sites?.Sum(s => 1 + s.Workers.Sum(g => g.Count + g.OnDemand)) ?? siteCount;
-        if ((1L << (32 - cidr.PrefixLength)) - 2 < nodes)
+        if (Ipv4.Size(cidr) - 2 < nodes)
         {
             Add(section.LocationOf("cidr"), section.PathOf("cidr"), $"{cidr} has too few addresses for the switch and the {nodes - 1} nodes it joins",
                 "choose a larger range, e.g. a /24 or /16");
