@@ -129,7 +129,8 @@ public sealed class AzureCheck(ArmAccess access)
     {
         var usages = await arm.ListAsync($"/subscriptions/{settings.Subscription}/providers/Microsoft.Compute/locations/{settings.Location}/usages",
             ArmApi.Compute, $"read the compute quotas of {settings.Location}", cancellationToken).ConfigureAwait(false);
-        var known = site.NodesAtMost().Select(n => sizes.GetValueOrDefault(n.Flavor)).OfType<VmSize>().ToList();
+        // Sizes not offered are problems of their own: only those the site can have count against the quota.
+        var known = site.NodesAtMost().Select(n => sizes.GetValueOrDefault(n.Flavor)).OfType<VmSize>().Where(s => s.Restriction is null).ToList();
         var needed = known.GroupBy(s => s.Family, StringComparer.OrdinalIgnoreCase).Select(g => (Family: g.Key, Cpus: g.Sum(s => s.Cpus)))
             .Append((Family: RegionalCores, Cpus: known.Sum(s => s.Cpus)));
         var findings = new List<CheckFinding>();
