@@ -12,14 +12,8 @@ public sealed partial class AzureSiteProvider
     {
         ArgumentNullException.ThrowIfNull(request);
         var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var id = group.Of(ResourceTypes.SshPublicKey, request.Name);
-        var key = await _arm.GetAsync(id, ArmApi.Compute, $"look up the SSH public key {request.Name}", cancellationToken).ConfigureAwait(false)
-            ?? await _arm.PutAsync(id, ArmApi.Compute, new JsonObject
-            {
-                ["location"] = _settings.Location,
-                ["tags"] = AzureTags.Of(request.ClusterId),
-                ["properties"] = new JsonObject { ["publicKey"] = request.PublicKey.Trim() },
-            }, $"create the SSH public key {request.Name}", cancellationToken).ConfigureAwait(false);
+        var key = await FindOrCreateAsync(group.Of(ResourceTypes.SshPublicKey, request.Name), ArmApi.Compute, $"SSH public key {request.Name}",
+            request.ClusterId, new JsonObject { ["publicKey"] = request.PublicKey.Trim() }, cancellationToken).ConfigureAwait(false);
         return new KeyPairInfo(key["id"]!.GetValue<string>(), request.Name);
     }
 

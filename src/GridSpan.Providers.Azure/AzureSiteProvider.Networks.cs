@@ -13,42 +13,28 @@ public sealed partial class AzureSiteProvider
 
     /// <summary>
     /// The site's resource group, a route table (the "router": forwarding nodes add their routes to it), and a VNet whose
-    /// block is the site's subnet with one subnet of the same block that uses the route table. What exists is kept:
-    /// a VNet PUT again would reset its subnet.
+    /// block is the site's subnet with one subnet of the same block that uses the route table. What exists is kept.
     /// </summary>
     public async Task<NetworkInfo> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var tableId = group.Of(ResourceTypes.RouteTable, request.Name + "-routes");
-        var table = await _arm.GetAsync(tableId, ArmApi.Network, $"look up the route table {request.Name}-routes", cancellationToken).ConfigureAwait(false)
-            ?? await _arm.PutAsync(tableId, ArmApi.Network, new JsonObject
+        var table = await FindOrCreateAsync(group.Of(ResourceTypes.RouteTable, request.Name + "-routes"), ArmApi.Network, $"route table {request.Name}-routes",
+            request.ClusterId, new JsonObject { ["disableBgpRoutePropagation"] = true, ["routes"] = new JsonArray() }, cancellationToken).ConfigureAwait(false);
+        var vnet = await FindOrCreateAsync(group.Of(ResourceTypes.VirtualNetwork, request.Name), ArmApi.Network, $"VNet {request.Name} ({request.Cidr})",
+            request.ClusterId, new JsonObject
             {
-                ["location"] = _settings.Location,
-                ["tags"] = AzureTags.Of(request.ClusterId),
-                ["properties"] = new JsonObject { ["disableBgpRoutePropagation"] = true, ["routes"] = new JsonArray() },
-            }, $"create the route table {request.Name}-routes", cancellationToken).ConfigureAwait(false);
-
-        var vnetId = group.Of(ResourceTypes.VirtualNetwork, request.Name);
-        var vnet = await _arm.GetAsync(vnetId, ArmApi.Network, $"look up the VNet {request.Name}", cancellationToken).ConfigureAwait(false)
-            ?? await _arm.PutAsync(vnetId, ArmApi.Network, new JsonObject
-            {
-                ["location"] = _settings.Location,
-                ["tags"] = AzureTags.Of(request.ClusterId),
-                ["properties"] = new JsonObject
+                ["addressSpace"] = new JsonObject { ["addressPrefixes"] = new JsonArray(request.Cidr.ToString()) },
+                ["subnets"] = new JsonArray(new JsonObject
                 {
-                    ["addressSpace"] = new JsonObject { ["addressPrefixes"] = new JsonArray(request.Cidr.ToString()) },
-                    ["subnets"] = new JsonArray(new JsonObject
+                    ["name"] = request.Name + "-subnet",
+                    ["properties"] = new JsonObject
                     {
-                        ["name"] = request.Name + "-subnet",
-                        ["properties"] = new JsonObject
-                        {
-                            ["addressPrefix"] = request.Cidr.ToString(),
-                            ["routeTable"] = new JsonObject { ["id"] = table["id"]!.GetValue<string>() },
-                        },
-                    }),
-                },
-            }, $"create the VNet {request.Name} ({request.Cidr})", cancellationToken).ConfigureAwait(false);
+                        ["addressPrefix"] = request.Cidr.ToString(),
+                        ["routeTable"] = new JsonObject { ["id"] = table["id"]!.GetValue<string>() },
+                    },
+                }),
+            }, cancellationToken).ConfigureAwait(false);
         var subnet = SubnetOf(vnet);
         return new NetworkInfo(vnet["id"]!.GetValue<string>(), request.Name, subnet["id"]!.GetValue<string>(),
             IPNetwork.Parse(subnet["properties"]!["addressPrefix"]!.GetValue<string>()), Math.Min(request.Mtu, VnetMtu), table["id"]!.GetValue<string>());

@@ -13,15 +13,9 @@ public sealed partial class AzureSiteProvider
     {
         ArgumentNullException.ThrowIfNull(request);
         var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var id = group.Of(ResourceTypes.PublicIp, request.Name);
-        var publicIp = await _arm.GetAsync(id, ArmApi.Network, $"look up the public IP {request.Name}", cancellationToken).ConfigureAwait(false)
-            ?? await _arm.PutAsync(id, ArmApi.Network, new JsonObject
-            {
-                ["location"] = _settings.Location,
-                ["tags"] = AzureTags.Of(request.ClusterId),
-                ["sku"] = new JsonObject { ["name"] = "Standard" },
-                ["properties"] = new JsonObject { ["publicIPAllocationMethod"] = "Static", ["publicIPAddressVersion"] = "IPv4" },
-            }, $"create the public IP {request.Name}", cancellationToken).ConfigureAwait(false);
+        var publicIp = await FindOrCreateAsync(group.Of(ResourceTypes.PublicIp, request.Name), ArmApi.Network, $"public IP {request.Name}", request.ClusterId,
+            new JsonObject { ["publicIPAllocationMethod"] = "Static", ["publicIPAddressVersion"] = "IPv4" }, cancellationToken,
+            sku: new JsonObject { ["name"] = "Standard" }).ConfigureAwait(false);
         var nic = await _arm.GetAsync(request.PortId, ArmApi.Network, $"look up the NIC {SiteGroup.NameOf(request.PortId)}", cancellationToken).ConfigureAwait(false)
             ?? throw GridSpanException.Provider(Site, $"the NIC {request.PortId} does not exist", "run `gridspan create` again to recreate it");
         var publicId = publicIp["id"]!.GetValue<string>();

@@ -18,14 +18,8 @@ public sealed partial class AzureSiteProvider
     {
         ArgumentNullException.ThrowIfNull(request);
         var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var id = group.Of(ResourceTypes.SecurityGroup, request.Name);
-        var existing = await _arm.GetAsync(id, ArmApi.Network, $"look up the network security group {request.Name}", cancellationToken).ConfigureAwait(false)
-            ?? await _arm.PutAsync(id, ArmApi.Network, new JsonObject
-            {
-                ["location"] = _settings.Location,
-                ["tags"] = AzureTags.Of(request.ClusterId),
-                ["properties"] = new JsonObject { ["securityRules"] = RulesOf(request.Rules) },
-            }, $"create the network security group {request.Name}", cancellationToken).ConfigureAwait(false);
+        var existing = await FindOrCreateAsync(group.Of(ResourceTypes.SecurityGroup, request.Name), ArmApi.Network, $"network security group {request.Name}",
+            request.ClusterId, new JsonObject { ["securityRules"] = RulesOf(request.Rules) }, cancellationToken).ConfigureAwait(false);
         return new SecurityGroupInfo(existing["id"]!.GetValue<string>(), request.Name);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using GridSpan.Providers.Azure.Api;
 using GridSpan.Providers.Azure.Settings;
 using GridSpan.Provision;
@@ -34,6 +35,26 @@ public sealed partial class AzureSiteProvider : ISiteProvider
     private string Site { get; }
 
     private SiteGroup GroupOf(string clusterId) => SiteGroup.For(_settings.Subscription, clusterId, Site);
+
+    /// <summary>
+    /// The resource as ARM holds it or, when it is missing, made in the site's location with the cluster's tag. What
+    /// exists is not PUT again: that would reset what it holds (a VNet's subnet, a group's rules, a NIC's public IP).
+    /// </summary>
+    /// <param name="what">The resource as messages name it, e.g. "VNet net (10.40.0.0/24)".</param>
+    private async Task<JsonObject> FindOrCreateAsync(string id, string apiVersion, string what, string clusterId, JsonObject properties,
+        CancellationToken cancellationToken, JsonObject? sku = null)
+    {
+        if (await _arm.GetAsync(id, apiVersion, $"look up the {what}", cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+        var body = new JsonObject { ["location"] = _settings.Location, ["tags"] = AzureTags.Of(clusterId), ["properties"] = properties };
+        if (sku is not null)
+        {
+            body["sku"] = sku;
+        }
+        return await _arm.PutAsync(id, apiVersion, body, $"create the {what}", cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask DisposeAsync()
     {

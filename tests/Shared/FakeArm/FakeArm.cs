@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -16,8 +15,7 @@ namespace GridSpan.Testing.FakeArm;
 /// </summary>
 public sealed partial class FakeArm : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
+    private readonly LoopbackListener _listener;
     private readonly object _lock = new();
     private readonly Dictionary<string, JsonObject> _resources = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Operation> _operations = new(StringComparer.Ordinal);
@@ -27,13 +25,15 @@ public sealed partial class FakeArm : IAsyncDisposable
     public FakeArm(string subscription = "00000000-0000-4000-8000-0000000000a1")
     {
         Subscription = subscription;
-        Url = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
-        _serving = ServeAsync();
+        // Each request on a task of its own: ARM answers calls side by side (servers created in parallel).
+        _listener = new LoopbackListener(context =>
+        {
+            _ = Task.Run(() => AnswerAsync(context));
+            return Task.CompletedTask;
+        });
     }
 
-    public Uri Url { get; }
+    public Uri Url => _listener.Url;
 
     public string Subscription { get; }
 
@@ -91,23 +91,6 @@ public sealed partial class FakeArm : IAsyncDisposable
 
     private static Reply Error(HttpStatusCode status, string code, string message) =>
         new(status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception stopped) when (stopped is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -249,17 +232,5 @@ public sealed partial class FakeArm : IAsyncDisposable
         _ => "An internal execution error occurred. Please retry later.",
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }
