@@ -11,9 +11,8 @@ public sealed partial class AzureSiteProvider
     public async Task<KeyPairInfo> CreateKeyPairAsync(KeyPairRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var key = await FindOrCreateAsync(group.Of(ResourceTypes.SshPublicKey, request.Name), ArmApi.Compute, $"SSH public key {request.Name}",
-            request.ClusterId, new JsonObject { ["publicKey"] = request.PublicKey.Trim() }, cancellationToken).ConfigureAwait(false);
+        var key = await FindOrCreateAsync(request.ClusterId, ResourceTypes.SshPublicKey, request.Name, ArmApi.Compute, $"SSH public key {request.Name}",
+            new JsonObject { ["publicKey"] = request.PublicKey.Trim() }, cancellationToken).ConfigureAwait(false);
         return new KeyPairInfo(key["id"]!.GetValue<string>(), request.Name);
     }
 

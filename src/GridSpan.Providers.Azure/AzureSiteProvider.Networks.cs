@@ -18,11 +18,10 @@ public sealed partial class AzureSiteProvider
     public async Task<NetworkInfo> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var table = await FindOrCreateAsync(group.Of(ResourceTypes.RouteTable, request.Name + "-routes"), ArmApi.Network, $"route table {request.Name}-routes",
-            request.ClusterId, new JsonObject { ["disableBgpRoutePropagation"] = true, ["routes"] = new JsonArray() }, cancellationToken).ConfigureAwait(false);
-        var vnet = await FindOrCreateAsync(group.Of(ResourceTypes.VirtualNetwork, request.Name), ArmApi.Network, $"VNet {request.Name} ({request.Cidr})",
-            request.ClusterId, new JsonObject
+        var table = await FindOrCreateAsync(request.ClusterId, ResourceTypes.RouteTable, request.Name + "-routes", ArmApi.Network,
+            $"route table {request.Name}-routes", new JsonObject { ["disableBgpRoutePropagation"] = true, ["routes"] = new JsonArray() }, cancellationToken).ConfigureAwait(false);
+        var vnet = await FindOrCreateAsync(request.ClusterId, ResourceTypes.VirtualNetwork, request.Name, ArmApi.Network, $"VNet {request.Name} ({request.Cidr})",
+            new JsonObject
             {
                 ["addressSpace"] = new JsonObject { ["addressPrefixes"] = new JsonArray(request.Cidr.ToString()) },
                 ["subnets"] = new JsonArray(new JsonObject

@@ -12,8 +12,7 @@ public sealed partial class AzureSiteProvider
     public async Task<FloatingIpInfo> CreateFloatingIpAsync(FloatingIpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var publicIp = await FindOrCreateAsync(group.Of(ResourceTypes.PublicIp, request.Name), ArmApi.Network, $"public IP {request.Name}", request.ClusterId,
+        var publicIp = await FindOrCreateAsync(request.ClusterId, ResourceTypes.PublicIp, request.Name, ArmApi.Network, $"public IP {request.Name}",
             new JsonObject { ["publicIPAllocationMethod"] = "Static", ["publicIPAddressVersion"] = "IPv4" }, cancellationToken,
             sku: new JsonObject { ["name"] = "Standard" }).ConfigureAwait(false);
         var nic = await _arm.GetAsync(request.PortId, ArmApi.Network, $"look up the NIC {SiteGroup.NameOf(request.PortId)}", cancellationToken).ConfigureAwait(false)

@@ -17,9 +17,8 @@ public sealed partial class AzureSiteProvider
     public async Task<SecurityGroupInfo> CreateSecurityGroupAsync(SecurityGroupRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var group = await EnsureGroupAsync(request.ClusterId, cancellationToken).ConfigureAwait(false);
-        var existing = await FindOrCreateAsync(group.Of(ResourceTypes.SecurityGroup, request.Name), ArmApi.Network, $"network security group {request.Name}",
-            request.ClusterId, new JsonObject { ["securityRules"] = RulesOf(request.Rules) }, cancellationToken).ConfigureAwait(false);
+        var existing = await FindOrCreateAsync(request.ClusterId, ResourceTypes.SecurityGroup, request.Name, ArmApi.Network,
+            $"network security group {request.Name}", new JsonObject { ["securityRules"] = RulesOf(request.Rules) }, cancellationToken).ConfigureAwait(false);
         return new SecurityGroupInfo(existing["id"]!.GetValue<string>(), request.Name);
     }
 

@@ -37,17 +37,20 @@ public sealed partial class AzureSiteProvider : ISiteProvider
     private SiteGroup GroupOf(string clusterId) => SiteGroup.For(_settings.Subscription, clusterId, Site);
 
     /// <summary>
-    /// The resource as ARM holds it or, when it is missing, made in the site's location with the cluster's tag. What
-    /// exists is not PUT again: that would reset what it holds (a VNet's subnet, a group's rules, a NIC's public IP).
+    /// The resource of the cluster's resource group in this site as ARM holds it or, when it is missing, made (with the
+    /// group, when that is missing too) in the site's location with the cluster's tag. What exists is not PUT again:
+    /// that would reset what it holds (a VNet's subnet, a group's rules, a NIC's public IP).
     /// </summary>
     /// <param name="what">The resource as messages name it, e.g. "VNet net (10.40.0.0/24)".</param>
-    private async Task<JsonObject> FindOrCreateAsync(string id, string apiVersion, string what, string clusterId, JsonObject properties,
+    private async Task<JsonObject> FindOrCreateAsync(string clusterId, string type, string name, string apiVersion, string what, JsonObject properties,
         CancellationToken cancellationToken, JsonObject? sku = null)
     {
+        var id = GroupOf(clusterId).Of(type, name);
         if (await _arm.GetAsync(id, apiVersion, $"look up the {what}", cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return existing;
         }
+        await EnsureGroupAsync(clusterId, cancellationToken).ConfigureAwait(false);
         var body = new JsonObject { ["location"] = _settings.Location, ["tags"] = AzureTags.Of(clusterId), ["properties"] = properties };
         if (sku is not null)
         {

@@ -91,7 +91,7 @@ public sealed class LongRunningOperationTests
             site.Provider.CreateNetworkAsync(new NetworkRequest("net", site.Cluster, IPNetwork.Parse("10.40.0.0/24"), 1500), Timeout()));
 
         Assert.True(failure.IsTransient);
-        Assert.Contains("Azure refused to look up the resource group gridspan-", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Azure refused to look up the route table net-routes: ", failure.Message, StringComparison.Ordinal);
         Assert.Contains("TooManyRequests: The request is being throttled.", failure.Message, StringComparison.Ordinal);
     }
 
