@@ -102,6 +102,8 @@ public sealed class AzureProviderDefinition : IProviderDefinition, IPreflightChe
 
     public ValueProblem? CheckFlavor(string flavor) =>
         VmSizeName.IsValid(flavor) ? null
+            : FlavorMinimum.Is(flavor) ? new ValueProblem($"minimums such as '{flavor}' are not read for Azure sites yet",
+                "name a VM size such as Standard_D2s_v5 (`az vm list-sizes --location <region>`)")
             : new ValueProblem($"'{flavor}' is not an Azure VM size name", "write a VM size such as Standard_D2s_v5 (`az vm list-sizes --location <region>`)");
 
     public ValueProblem? CheckImage(string image) =>

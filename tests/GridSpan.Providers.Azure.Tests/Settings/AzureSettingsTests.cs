@@ -80,6 +80,15 @@ public sealed class AzureSettingsTests
         Assert.Equal(valid, !result.Errors.Any(e => e.KeyPath.EndsWith("image", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public void Minimums_are_refused_as_not_read_for_azure_yet()
+    {
+        var result = Load("azure: { subscription: 3f2a9c1e-0b7d-4e55-9a61-2c8d4b7e1f00, location: westeurope }", flavor: "cpus>=2 ram>=4GiB");
+
+        Assert.Contains(result.Errors, e => e.KeyPath.EndsWith("flavor", StringComparison.Ordinal)
+            && e.Problem == "minimums such as 'cpus>=2 ram>=4GiB' are not read for Azure sites yet");
+    }
+
     [Theory]
     [InlineData("Standard_D2s_v5", true)]
     [InlineData("Standard_HB120rs_v3", true)]
