@@ -92,6 +92,28 @@ public sealed class AzureCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_credentials_the_check_says_how_to_give_them_and_asks_arm_nothing()
+    {
+        var access = new GridSpan.Providers.Azure.Api.ArmAccess(new NoCredentials());
+
+        var findings = await new AzureCheck(access).CheckSiteAsync(Site(), Timeout());
+
+        var problem = Assert.Single(findings);
+        Assert.Equal("no Azure credentials could be had: no credential in this test", problem.Text);
+        Assert.StartsWith("run `az login`", problem.Fix, StringComparison.Ordinal);
+        Assert.Empty(_arm.Requests);
+    }
+
+    private sealed class NoCredentials : global::Azure.Core.TokenCredential
+    {
+        public override global::Azure.Core.AccessToken GetToken(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new global::Azure.Identity.CredentialUnavailableException("no credential in this test");
+
+        public override ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new global::Azure.Identity.CredentialUnavailableException("no credential in this test");
+    }
+
+    [Fact]
     public async Task Flavor_sizes_for_the_plan_come_from_the_resource_skus()
     {
         var sizes = await new AzureProviderDefinition(FakeArmAccess.Access()).LookupFlavorsAsync(Site(),
