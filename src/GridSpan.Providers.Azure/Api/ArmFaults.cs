@@ -19,7 +19,7 @@ internal static class ArmFaults
 
     public static (string Code, string Message) ErrorOf(JsonNode? body, HttpStatusCode status)
     {
-        var error = body?["error"] as JsonObject ?? body as JsonObject;
+        var error = (body as JsonObject)?["error"] as JsonObject ?? body as JsonObject;
         var code = error?["code"]?.GetValue<string>();
         var message = error?["message"]?.GetValue<string>();
         return (code ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), message ?? $"HTTP {(int)status} {status}");
