@@ -12,5 +12,6 @@ public static class ProviderCatalog
         Providers.Local.LocalProviderDefinition.For(environment),
         Providers.OpenStack.OpenStackProviderDefinition.For(environment),
         Providers.Aws.AwsProviderDefinition.For(environment),
+        new Providers.Azure.AzureProviderDefinition(),
     ];
 }

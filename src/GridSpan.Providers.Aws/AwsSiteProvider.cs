@@ -23,7 +23,15 @@ public sealed partial class AwsSiteProvider : ISiteProvider
     private AwsSiteProvider(string site, AwsSiteSettings settings, AwsEndpoint endpoint)
     {
         _settings = settings;
-        _ec2 = endpoint.Ec2(settings);
+        try
+        {
+            _ec2 = endpoint.Ec2(settings);
+        }
+        catch (Amazon.Runtime.AmazonClientException failure)
+        {
+            // The SDK resolves credentials when it builds the client: without any, that fails here, before a call.
+            throw AwsFaults.NotCalled(site, "EC2", "connect", failure);
+        }
         _call = new AwsCall(site);
         _iam = endpoint.Iam(settings, TimeProvider.System);
     }

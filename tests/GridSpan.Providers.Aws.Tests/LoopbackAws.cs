@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Amazon.Runtime;
 using GridSpan.Providers.Aws.Api;
@@ -12,21 +11,17 @@ namespace GridSpan.Providers.Aws.Tests;
 /// </summary>
 internal sealed class LoopbackAws : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
+    private readonly Testing.LoopbackListener _listener;
     private readonly Func<string, (HttpStatusCode Status, string Body)> _answer;
     private readonly List<(string Body, string? Authorization)> _requests = [];
 
     public LoopbackAws(Func<string, (HttpStatusCode Status, string Body)> answer)
     {
         _answer = answer;
-        Url = new Uri($"http://127.0.0.1:{FreePort()}/");
-        _listener.Prefixes.Add(Url.ToString());
-        _listener.Start();
-        _serving = ServeAsync();
+        _listener = new Testing.LoopbackListener(AnswerAsync);
     }
 
-    public Uri Url { get; }
+    public Uri Url => _listener.Url;
 
     public AwsEndpoint Endpoint => new(Url, new BasicAWSCredentials("testing", "testing"));
 
@@ -59,45 +54,21 @@ internal sealed class LoopbackAws : IAsyncDisposable
         $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors>" +
         "<RequestID>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestID></Response>";
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        lock (_requests)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception stopped) when (stopped is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            lock (_requests)
-            {
-                _requests.Add((body, context.Request.Headers["Authorization"]));
-            }
-            var (status, answer) = _answer(body);
-            var bytes = Encoding.UTF8.GetBytes(answer);
-            context.Response.StatusCode = (int)status;
-            context.Response.ContentType = "text/xml;charset=UTF-8";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
+            _requests.Add((body, context.Request.Headers["Authorization"]));
         }
+        var (status, answer) = _answer(body);
+        var bytes = Encoding.UTF8.GetBytes(answer);
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = "text/xml;charset=UTF-8";
+        await context.Response.OutputStream.WriteAsync(bytes);
+        context.Response.Close();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _serving;
-    }
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 }

@@ -32,7 +32,35 @@ public sealed record SiteSpec(
     MasterSpec? Master,
     GatewaySpec? Gateway,
     ImmutableArray<WorkerGroupSpec> Workers,
-    SwitchSpec? Switch = null);
+    SwitchSpec? Switch = null)
+{
+    /// <summary>Every node the site may hold at once, on-demand ones included, as (flavor, image): what its quotas must fit.</summary>
+    public IEnumerable<(string Flavor, string Image)> NodesAtMost()
+    {
+        if (Master is { } master)
+        {
+            yield return (master.Flavor, master.Image);
+        }
+        if (Gateway is { } gateway)
+        {
+            yield return (gateway.Flavor, gateway.Image);
+        }
+        if (Switch is { } switchNode)
+        {
+            yield return (switchNode.Flavor, switchNode.Image);
+        }
+        foreach (var group in Workers)
+        {
+            for (var i = 0; i < group.Count + group.OnDemand; i++)
+            {
+                yield return (group.Flavor, group.Image);
+            }
+        }
+    }
+
+    /// <summary>How many of the site's nodes get a public address: the master, the gateway and the switch.</summary>
+    public int PublicAddresses => (Master is null ? 0 : 1) + (Gateway is null ? 0 : 1) + (Switch is null ? 0 : 1);
+}
 
 /// <param name="Compute">When true the master also runs jobs (slurmd).</param>
 public sealed record MasterSpec(string Flavor, string Image, bool Compute);

@@ -14,4 +14,11 @@ public abstract record ProviderSiteSettings
 
     /// <summary>What the site's nodes run on.</summary>
     public virtual NodeRuntime Runtime => NodeRuntime.VirtualMachine;
+
+    /// <summary>
+    /// False when the cloud's boot data (user data, custom data) must not carry secrets: the node's pre-generated
+    /// SSH host key then reaches it with its bundle over SSH, and the first login pins the key the node made itself
+    /// and the cloud reports (<see cref="Provision.ServerInfo.HostKeys"/>).
+    /// </summary>
+    public virtual bool BootDataMayHoldSecrets => true;
 }

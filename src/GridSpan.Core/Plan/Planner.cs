@@ -180,7 +180,7 @@ public static class Planner
 
         var sites = sitePlans.Select((s, i) => new SitePlan(s.Spec.Name, s.Spec.Provider, s.Subnet, s.Chosen, s.Mtu, s.Vpn.Name, s.Vpn.Address,
             Ipv4.At(s.Subnet, SiteSubnets.FirstNodeOffset), s.Last, s.OnDemandFirst, s.OnDemandLast, [.. s.Groups], workerRoutes[i],
-            s.Spec.Settings.Runtime)).ToImmutableArray();
+            s.Spec.Settings.Runtime, !s.Spec.Settings.BootDataMayHoldSecrets)).ToImmutableArray();
         var switchPlan = vxlan ? PlanSwitch(spec, nodes, sitePlans.Select(s => (s.Spec.Name, s.Mtu)).ToList(), LinkMtu) : null;
         var nodeArray = nodes.ToImmutableArray();
         var overlay = new OverlayPlan(spec.Overlay.Kind, meshCidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable())

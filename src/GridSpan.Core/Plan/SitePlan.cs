@@ -14,6 +14,7 @@ namespace GridSpan.Plan;
 /// <param name="OnDemandLast">The last address reserved for on-demand nodes, or null when the site has none.</param>
 /// <param name="WorkerRoutes">Routes every node of the site except its VPN node installs.</param>
 /// <param name="Runtime">What the site's nodes run on, as its provider says.</param>
+/// <param name="BootDataWithoutSecrets">True when the site's boot data must carry no secret (<see cref="ProviderSiteSettings.BootDataMayHoldSecrets"/>).</param>
 public sealed record SitePlan(
     string Name,
     string Provider,
@@ -28,7 +29,9 @@ public sealed record SitePlan(
     IPAddress? OnDemandLast,
     ImmutableArray<GroupPlan> Groups,
     ImmutableArray<RoutePlan> WorkerRoutes,
-    NodeRuntime Runtime = NodeRuntime.VirtualMachine);
+    NodeRuntime Runtime = NodeRuntime.VirtualMachine,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    bool BootDataWithoutSecrets = false);
 
 /// <summary>A worker group of a site.</summary>
 /// <param name="StaticNodes">The always-on nodes as a Slurm hostlist ("" when none).</param>

@@ -8,8 +8,8 @@ namespace GridSpan.Provision;
 /// Deletes every resource tagged with a cluster's id in every site: first every node's (each through
 /// <see cref="NodeResources.RemoveAsync"/>, all nodes at once), then the sites' own kind by kind in
 /// dependency order (<see cref="ResourceKind"/>: routers, subnets, networks, security groups, key
-/// pairs), all of a kind at once; then lists again to prove nothing is left, and revokes the
-/// credentials issued to the cluster's master. Works from the clouds alone, so it also removes what a failed or interrupted
+/// pairs), all of a kind at once; then lists again to prove nothing is left, revokes the
+/// credentials issued to the cluster's master and releases what held the resources of each site. Works from the clouds alone, so it also removes what a failed or interrupted
 /// create left behind.
 /// </summary>
 public sealed class ClusterTerminator
@@ -34,6 +34,7 @@ public sealed class ClusterTerminator
                 foreach (var provider in providers.Values.Distinct())
                 {
                     await provider.RevokeMasterCredentialsAsync(clusterId, cancellationToken).ConfigureAwait(false);
+                    await provider.ReleaseSiteAsync(clusterId, cancellationToken).ConfigureAwait(false);
                 }
                 return [.. deleted];
             }

@@ -21,4 +21,13 @@ public interface IPreflightCheck
 public sealed record CheckFinding(string Site, bool Ok, string Text, string? Fix = null)
 {
     public override string ToString() => $"site '{Site}': {(Ok ? "ok" : "problem")}: {Text}" + (Fix is null ? "" : $" ({Fix})");
+
+    /// <summary>A provider's failure as a problem of the site, without the "site '…': " its message starts with.</summary>
+    public static CheckFinding Problem(string site, Common.GridSpanException failure)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        var prefix = $"site '{site}': ";
+        var text = failure.Message.StartsWith(prefix, StringComparison.Ordinal) ? failure.Message[prefix.Length..] : failure.Message;
+        return new CheckFinding(site, false, text, failure.Fix);
+    }
 }

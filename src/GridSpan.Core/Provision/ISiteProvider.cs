@@ -67,4 +67,11 @@ public interface ISiteProvider : IAsyncDisposable
     /// calls it once the cluster's resources are deleted. Revoking what does not exist is no error.
     /// </summary>
     Task RevokeMasterCredentialsAsync(string clusterId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Removes what holds the cluster's resources in this site and is no resource of its own (Azure's resource group),
+    /// once `terminate` has deleted every listed resource and revoked the master's credentials. Releasing what is gone
+    /// is no error. Nothing by default.
+    /// </summary>
+    Task ReleaseSiteAsync(string clusterId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -8,7 +8,8 @@ namespace GridSpan.Render;
 /// <summary>
 /// cloud-init user data for a node's first boot: host name, the keys GridSpan logs in with, and the
 /// node's pre-generated SSH host key, so GridSpan and every node know the key before the node
-/// exists and never accept an unknown one. Contains a private key: treat it as a secret.
+/// exists and never accept an unknown one. Contains a private key, treat it as a secret, except for sites whose boot
+/// data must hold none (<see cref="SitePlan.BootDataWithoutSecrets"/>): there the node makes its own host key.
 /// Virtual machines get full cloud-init (`ssh_keys`, `users`); containers of the local cloud get
 /// the subset it applies (`hostname`, `write_files`, `ssh_authorized_keys`: it refuses other keys),
 /// with the host key written as files before sshd starts. GridSpan logs in as root, except on VMs
@@ -59,11 +60,21 @@ public static class CloudInitRenderer
             ("prefer_fqdn_over_hostname", YamlWriter.Literal(false)),
             ("manage_etc_hosts", YamlWriter.Literal(false)),
             ("ssh_pwauth", YamlWriter.Literal(false)),
-            ("ssh_deletekeys", YamlWriter.Literal(true)),
-            ("ssh_genkeytypes", YamlWriter.List([])),
-            ("ssh_keys", YamlWriter.Map(
+            ("ssh_deletekeys", YamlWriter.Literal(true)));
+        if (plan.Site(node.Site).BootDataWithoutSecrets)
+        {
+            // The node makes its own key and prints it on its console, where the cloud reports it for the first login;
+            // the pre-generated key follows with the node's bundle over SSH.
+            root.Add(YamlWriter.Text("ssh_genkeytypes"), YamlWriter.List([YamlWriter.Text("ed25519")]));
+            root.Add(YamlWriter.Text("emit_keys_to_console"), YamlWriter.Literal(true));
+        }
+        else
+        {
+            root.Add(YamlWriter.Text("ssh_genkeytypes"), YamlWriter.List([]));
+            root.Add(YamlWriter.Text("ssh_keys"), YamlWriter.Map(
                 ("ed25519_private", YamlWriter.Block(hostKey.PrivateKey.TrimEnd('\n') + "\n")),
-                ("ed25519_public", YamlWriter.Text(hostKey.PublicKey)))));
+                ("ed25519_public", YamlWriter.Text(hostKey.PublicKey))));
+        }
         if (plan.User == "root")
         {
             root.Add(YamlWriter.Text("disable_root"), YamlWriter.Literal(false));

@@ -32,7 +32,7 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
         var settings = (AwsSiteSettings)site.Settings;
         var findings = ImmutableArray.CreateBuilder<CheckFinding>();
         void Ok(string text) => findings.Add(new CheckFinding(site.Name, true, text));
-        void Problem(GridSpanException failure) => findings.Add(new CheckFinding(site.Name, false, StripSite(failure.Message, site.Name), failure.Fix));
+        void Problem(GridSpanException failure) => findings.Add(CheckFinding.Problem(site.Name, failure));
         async Task Try(Func<Task> step)
         {
             try
@@ -63,7 +63,7 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
 
         await using var provider = AwsSiteProvider.Connect(site.Name, settings, endpoint);
         using var ec2 = endpoint.Ec2(settings);
-        foreach (var image in Nodes(site).Select(n => n.Image).Distinct(StringComparer.Ordinal))
+        foreach (var image in site.NodesAtMost().Select(n => n.Image).Distinct(StringComparer.Ordinal))
         {
             await Try(async () =>
             {
@@ -77,7 +77,7 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
                 Ok(image == id ? $"image {id} exists ({found.Name})" : $"image '{image}' is {id} ({found.Name})");
             }).ConfigureAwait(false);
         }
-        foreach (var (flavor, image) in Nodes(site).DistinctBy(n => n.Flavor, StringComparer.Ordinal))
+        foreach (var (flavor, image) in site.NodesAtMost().DistinctBy(n => n.Flavor, StringComparer.Ordinal))
         {
             await Try(async () =>
             {
@@ -154,8 +154,8 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
             cancellationToken).ConfigureAwait(false)).Addresses?.Count ?? 0;
 
         var findings = new List<CheckFinding>();
-        var instances = Nodes(site).Count();
-        var publicAddresses = (site.Master is null ? 0 : 1) + (site.Gateway is null ? 0 : 1) + (site.Switch is null ? 0 : 1);
+        var instances = site.NodesAtMost().Count();
+        var publicAddresses = site.PublicAddresses;
         void Compare(string what, int needed, int? limit, int inUse)
         {
             if (limit is not { } max)
@@ -177,35 +177,5 @@ public sealed class AwsCheck(AwsEndpoint endpoint)
         findings.Add(new CheckFinding(site.Name, true,
             "not checked: the vCPU quota per instance family and the VPCs per region (they are in Service Quotas, which GridSpan does not ask yet)"));
         return findings;
-    }
-
-    /// <summary>Every node the site may hold at once, on-demand ones included, as (flavor, image).</summary>
-    private static IEnumerable<(string Flavor, string Image)> Nodes(SiteSpec site)
-    {
-        if (site.Master is { } master)
-        {
-            yield return (master.Flavor, master.Image);
-        }
-        if (site.Gateway is { } gateway)
-        {
-            yield return (gateway.Flavor, gateway.Image);
-        }
-        if (site.Switch is { } switchNode)
-        {
-            yield return (switchNode.Flavor, switchNode.Image);
-        }
-        foreach (var group in site.Workers)
-        {
-            for (var i = 0; i < group.Count + group.OnDemand; i++)
-            {
-                yield return (group.Flavor, group.Image);
-            }
-        }
-    }
-
-    private static string StripSite(string message, string site)
-    {
-        var prefix = $"site '{site}': ";
-        return message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
     }
 }

@@ -171,6 +171,20 @@ public sealed class ClusterProvisionerTests
         Assert.Single(await berlin.ListAsync("other-cluster", None)); // another cluster's resources stay
     }
 
+    [Fact]
+    public async Task Terminate_revokes_the_masters_credentials_and_then_releases_each_site_once_nothing_is_left()
+    {
+        var berlin = new FakeSiteProvider();
+        var hamburg = new FakeSiteProvider();
+        var providers = new Dictionary<string, ISiteProvider> { ["berlin"] = berlin, ["hamburg"] = hamburg };
+        await ProvisionAsync(providers);
+
+        await new ClusterTerminator().TerminateAsync("demo-abc123", providers, null, None);
+
+        Assert.Equal(["revoke demo-abc123 (0 left)", "release demo-abc123 (0 left)"], berlin.Endings);
+        Assert.Equal(["revoke demo-abc123 (0 left)", "release demo-abc123 (0 left)"], hamburg.Endings);
+    }
+
     private sealed class SynchronousProgress(List<ProvisionEvent> events) : IProgress<ProvisionEvent>
     {
         public void Report(ProvisionEvent value)

@@ -19,6 +19,21 @@ internal sealed class FakeSiteProvider : ISiteProvider
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>What terminate asked of the site once its resources were gone: "revoke &lt;cluster&gt;", "release &lt;cluster&gt;".</summary>
+    public ConcurrentQueue<string> Endings { get; } = new();
+
+    public Task RevokeMasterCredentialsAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        Endings.Enqueue($"revoke {clusterId} ({Resources.Values.Count(r => r.Resource.ClusterId == clusterId)} left)");
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseSiteAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        Endings.Enqueue($"release {clusterId} ({Resources.Values.Count(r => r.Resource.ClusterId == clusterId)} left)");
+        return Task.CompletedTask;
+    }
+
     /// <summary>Servers created with this name fail (as a cloud whose image is missing); servers made before it was set do not.</summary>
     public string? FailingServer { get; set; }
 

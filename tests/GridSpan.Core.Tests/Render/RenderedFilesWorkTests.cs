@@ -40,6 +40,20 @@ public sealed class RenderedFilesWorkTests
     }
 
     [Fact]
+    public void Cloud_init_user_data_of_a_site_whose_boot_data_holds_no_secret_lets_the_vm_make_and_print_its_own_host_key()
+    {
+        var plan = Tri with { Sites = [.. Tri.Sites.Select(s => s.Name == Tri.FindNode("tri-b-cpu-003")!.Site ? s with { BootDataWithoutSecrets = true } : s)] };
+
+        var userData = new ClusterRenderer(plan, TriSecrets, RenderSnapshotTests.TriFacts, _ => RenderOptions.DebianVm).Render("tri-b-cpu-003").CloudInitUserData;
+
+        var root = ParseCloudConfig(userData);
+        Assert.False(root.Children.ContainsKey("ssh_keys"));
+        Assert.DoesNotContain(TriSecrets.HostKeys["tri-b-cpu-003"].PrivateKey.Split('\n')[1], userData, StringComparison.Ordinal);
+        Assert.Equal(["ed25519"], ((YamlSequenceNode)root["ssh_genkeytypes"]).Children.Select(k => ((YamlScalarNode)k).Value));
+        Assert.Equal("true", ((YamlScalarNode)root["emit_keys_to_console"]).Value);
+    }
+
+    [Fact]
     public void Cloud_init_user_data_for_the_local_cloud_uses_only_the_keys_it_applies_and_writes_the_host_key_as_files()
     {
         var root = ParseCloudConfig(Renderer.Render("tri-b-cpu-003").CloudInitUserData);
