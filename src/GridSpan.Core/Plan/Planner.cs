@@ -134,6 +134,10 @@ public static class Planner
         int LinkMtu(int a, int b)
         {
             var mtu = Math.Min(sitePlans[a].Mtu, sitePlans[b].Mtu) - overlayOverhead;
+            if (spec.Overlay.Kind == OverlayKind.Ipsec && (sitePlans[a].Spec.Settings.Runtime == NodeRuntime.Container || sitePlans[b].Spec.Settings.Runtime == NodeRuntime.Container))
+            {
+                mtu = Math.Min(mtu, Mtu.UserspaceIpsec);
+            }
             if (mtu < Mtu.Minimum)
             {
                 throw GridSpanException.InvalidConfig(

@@ -16,6 +16,9 @@ public static class IpsecRenderer
     /// <summary>The XFRM interface id of ipsec0 on VMs; every tunnel's SAs carry it.</summary>
     public const int InterfaceId = 1;
 
+    /// <summary>The preference of the rule that puts the main table before charon's table 220 (at preference 220).</summary>
+    public const int MainFirstRulePreference = 210;
+
     /// <summary>The node's tunnels, the end that comes first in the plan initiating each.</summary>
     public static ImmutableArray<IpsecTunnel> TunnelsOf(ClusterPlan plan, string nodeName, ClusterFacts facts, NodeRuntime runtime)
     {
@@ -75,7 +78,10 @@ public static class IpsecRenderer
             text.Line($"# {device} is kernel-libipsec's TUN device: ESP in user space, as this kernel has none.")
                 .Line($"i=0; until ip link show dev {device} >/dev/null 2>&1; do")
                 .Line($"    i=$((i + 1)); [ \"$i\" -le 50 ] || {{ echo \"routes: charon made no {device}: is kernel-libipsec loaded?\" >&2; exit 1; }}; sleep 0.1")
-                .Line("done");
+                .Line("done")
+                .Line("# kernel-libipsec routes the remote ranges into its TUN device in table 220 even with install_routes = no,")
+                .Line("# without the tunnels' MTUs: the main table's routes below are looked up first (a default route excepted).")
+                .Line($"ip rule show pref {MainFirstRulePreference} | grep -q . || ip rule add pref {MainFirstRulePreference} table main suppress_prefixlength 0");
         }
         else
         {
