@@ -112,6 +112,8 @@ public sealed class IpsecClusterTests(ITestOutputHelper output)
             await cluster.RunAsync(Master, $"ping -n -c 1 -W 1 {betaAddress} >/dev/null 2>&1 || true");
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"tunnel back {back.Elapsed.TotalSeconds:0.0} s after charon restarted"));
+        // Without a redirect to the site's router cached on the worker while the gateway's tunnel was down.
+        Assert.DoesNotContain("redirected", await cluster.RunAsync(BetaWorker, $"ip route get {cluster.Plan.MasterNode.Address}"), StringComparison.Ordinal);
         Assert.Equal(BetaWorker, await cluster.RunAsync(Master, "srun -N1 -p beta hostname"));
 
         Assert.Empty(await cluster.TerminateAsync());

@@ -100,6 +100,8 @@ public sealed class ClusterRenderer
             if (_plan.Overlay.Kind == OverlayKind.Ipsec)
             {
                 var userspaceEsp = options.Runtime == NodeRuntime.Container;
+                // No ICMP redirects to the site's router while the tunnels are down (the routes script keeps it so at every start of charon).
+                commands.Add(IpsecRenderer.NoRedirectsCommand);
                 files.Add(BundleFile.Public(NodePaths.SwanctlConf, IpsecRenderer.RenderConnections(_plan, node.Name, _facts, options.Runtime)));
                 files.Add(BundleFile.Secret(NodePaths.SwanctlSecrets, IpsecRenderer.RenderSecrets(_plan, node.Name, _secrets, _facts, options.Runtime)));
                 files.Add(BundleFile.Public(NodePaths.CharonSettings, IpsecTunnelRenderer.RenderCharonSettings(userspaceEsp)));

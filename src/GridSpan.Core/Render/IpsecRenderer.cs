@@ -16,6 +16,14 @@ public static class IpsecRenderer
     /// <summary>The XFRM interface id of ipsec0 on VMs; every tunnel's SAs carry it.</summary>
     public const int InterfaceId = 1;
 
+    /// <summary>
+    /// A VPN node sends no ICMP redirects: while charon starts (or restarts) ipsec0 and its routes are missing
+    /// and the node forwards the site's traffic to the site's router, and a redirect to that router stays
+    /// cached on the site's nodes for minutes after the tunnel is back (seen: srun hung on a node marked DOWN).
+    /// </summary>
+    public const string NoRedirectsCommand =
+        "for f in /proc/sys/net/ipv4/conf/*/send_redirects; do [ \"$(cat \"$f\")\" = 0 ] || echo 0 > \"$f\"; done";
+
     /// <summary>The preference of the rule that puts the main table before charon's table 220 (at preference 220).</summary>
     public const int MainFirstRulePreference = 210;
 
@@ -89,6 +97,8 @@ public static class IpsecRenderer
                 .Line($"ip link show dev {device} >/dev/null 2>&1 || ip link add {device} type xfrm dev \"$dev\" if_id {InterfaceId}");
         }
         return text
+            .Line("# No ICMP redirects to the site's router while the tunnels are down (IpsecRenderer.NoRedirectsCommand).")
+            .Line(NoRedirectsCommand)
             .Line($"ip link set dev {device} mtu {member.InterfaceMtu} up")
             .Line($"ip addr replace {member.OverlayAddress}/{plan.Overlay.Cidr.PrefixLength} dev {device}")
             .ToString();
