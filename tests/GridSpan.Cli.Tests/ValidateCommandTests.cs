@@ -8,6 +8,7 @@ public sealed class ValidateCommandTests
     [InlineData("examples/two-sites.yaml", "2 sites, 16 nodes (12 on demand)")]
     [InlineData("examples/three-sites.yaml", "3 sites, 13 nodes (2 on demand)")]
     [InlineData("examples/openstack.yaml", "2 sites, 18 nodes (14 on demand)")]
+    [InlineData("examples/ipsec.yaml", "2 sites, 6 nodes (2 on demand)")]
     public async Task The_examples_are_valid(string example, string summary)
     {
         var run = await CliRun.InvokeAsync("validate", "-c", SourceTree.Path(example));

@@ -52,6 +52,8 @@ public sealed class IpsecRenderTests
         Assert.DoesNotContain(bundle.Files, f => f.Path == NodePaths.WireGuardConf);
         var service = Assert.Single(bundle.Services, s => s.Unit == "strongswan.service");
         Assert.Contains(NodePaths.SwanctlSecrets, service.Inputs);
+        Assert.Contains(IpsecRenderer.NoRedirectsCommand, bundle.Commands);
+        Assert.DoesNotContain(IpsecRenderer.NoRedirectsCommand, Renderer(RenderOptions.DebianContainer).Render("tri-b-cpu-001").Bundle.Commands);
     }
 
     [Fact]

@@ -11,6 +11,8 @@ done
 # kernel-libipsec routes the remote ranges into its TUN device in table 220 even with install_routes = no,
 # without the tunnels' MTUs: the main table's routes below are looked up first (a default route excepted).
 ip rule show pref 210 | grep -q . || ip rule add pref 210 table main suppress_prefixlength 0
+# No ICMP redirects to the site's router while the tunnels are down (IpsecRenderer.NoRedirectsCommand).
+for f in /proc/sys/net/ipv4/conf/*/send_redirects; do [ "$(cat "$f")" = 0 ] || echo 0 > "$f"; done
 ip link set dev ipsec0 mtu 1365 up
 ip addr replace 10.99.0.2/24 dev ipsec0
 ip route replace 10.11.0.0/24 dev ipsec0 mtu 1365 src 10.12.0.10
