@@ -10,6 +10,7 @@ public sealed class ValidateCommandTests
     [InlineData("examples/openstack.yaml", "2 sites, 18 nodes (14 on demand)")]
     [InlineData("examples/azure.yaml", "2 sites, 14 nodes (10 on demand)")]
     [InlineData("examples/mixed.yaml", "3 sites, 11 nodes (4 on demand)")]
+    [InlineData("examples/ipsec.yaml", "2 sites, 6 nodes (2 on demand)")]
     public async Task The_examples_are_valid(string example, string summary)
     {
         var run = await CliRun.InvokeAsync("validate", "-c", SourceTree.Path(example));

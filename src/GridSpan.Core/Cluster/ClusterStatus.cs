@@ -24,7 +24,7 @@ public sealed record NodeStatus(
     string? Slurm,
     ImmutableArray<VpnPeerStatus> Vpn);
 
-/// <param name="HandshakeAgeSeconds">Seconds since the last handshake with the peer, or null when there was none.</param>
+/// <param name="HandshakeAgeSeconds">Seconds since the last handshake with the peer (under ipsec: since its IKE_SA was established), or null when there was none.</param>
 public sealed record VpnPeerStatus(string Peer, long? HandshakeAgeSeconds);
 
 /// <summary>Reads <see cref="ClusterStatus"/> from the clouds (servers) and the nodes (sinfo on the master, `wg show` on VPN nodes).</summary>
@@ -74,13 +74,18 @@ public static class ClusterStatusReader
         {
             try
             {
-                var result = await cluster.Transport.Session(targets[member.Node]).RunAsync("date +%s; wg show wg0 latest-handshakes", null, cancellationToken).ConfigureAwait(false);
+                var ipsec = plan.Overlay.Kind == Config.OverlayKind.Ipsec;
+                var command = ipsec ? IpsecSas.ListCommand : "date +%s; wg show wg0 latest-handshakes";
+                var result = await cluster.Transport.Session(targets[member.Node]).RunAsync(command, null, cancellationToken).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
-                    problems.Add($"node '{member.Node}': wg show failed: {result.StandardError.Trim()}");
+                    problems.Add($"node '{member.Node}': {command} failed: {result.StandardError.Trim()}");
                     return;
                 }
-                vpn[member.Node] = ParseHandshakes(result.StandardOutput, peerOfKey);
+                vpn[member.Node] = ipsec
+                    ? [.. IpsecSas.Parse(result.StandardOutput).Where(sa => sa.IsUp).GroupBy(sa => sa.Connection, StringComparer.Ordinal)
+                        .Select(g => new VpnPeerStatus(g.Key, g.Min(sa => sa.EstablishedSecondsAgo))).OrderBy(p => p.Peer, StringComparer.Ordinal)]
+                    : ParseHandshakes(result.StandardOutput, peerOfKey);
             }
             catch (GridSpanException failure)
             {

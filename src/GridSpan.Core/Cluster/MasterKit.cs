@@ -79,7 +79,8 @@ public static class MasterKit
     /// The secrets a worker's bundle is rendered from. The gateways' WireGuard private keys stay off
     /// the master (their public keys are kept: rendering checks every VPN node has a pair), and so
     /// does the SSH certificate authority's: every on-demand node's host certificate is issued with
-    /// its host key, before the cluster is created, so the master never needs to sign one.
+    /// its host key, before the cluster is created, so the master never needs to sign one. Of the
+    /// ipsec tunnels' keys only those of the master's own tunnels stay.
     /// </summary>
     public static ClusterSecrets ForMaster(ClusterPlan plan, ClusterSecrets secrets)
     {
@@ -90,6 +91,8 @@ public static class MasterKit
             WireGuard = secrets.WireGuard.ToImmutableSortedDictionary(
                 p => p.Key, p => p.Key == plan.Master ? p.Value : p.Value with { PrivateKey = "" }, StringComparer.Ordinal),
             HostCertificateAuthority = secrets.HostCertificateAuthority with { PrivateKey = "" },
+            Ipsec = secrets.Ipsec?.Where(p => plan.Overlay.Links.Any(l => l.Name == p.Key && (l.From == plan.Master || l.To == plan.Master)))
+                .ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
     }
 

@@ -106,11 +106,11 @@ public static class ClusterFormat
         ]);
 
     public static ObjectShape Overlay { get; } = new(
-        "The network that joins the nodes: wireguard between sites, or vxlan through one software switch (over wireguard between sites).",
+        "The network that joins the nodes: wireguard or ipsec between sites, or vxlan through one software switch (over wireguard between sites).",
         [
             new Field("kind", new StringShape("The overlay technology: wireguard, ipsec or vxlan", AllowedValues: OverlayKinds), Default: "wireguard"),
             new Field("cidr", new StringShape(
-                "The IPv4 range of the overlay addresses, e.g. 10.99.0.0/24: wireguard gives them to the master and gateways, vxlan to every node and the switch; it must not overlap a site's subnet",
+                "The IPv4 range of the overlay addresses, e.g. 10.99.0.0/24: wireguard and ipsec give them to the master and gateways, vxlan to every node and the switch; it must not overlap a site's subnet",
                 Format: "cidr"), Default: DefaultOverlayCidr),
             new Field("tunnelCidr", new StringShape(
                 "kind: vxlan only: the IPv4 range of the WireGuard tunnel between sites that carries the VXLAN tunnels to the switch",

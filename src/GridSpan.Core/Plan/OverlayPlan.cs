@@ -5,13 +5,14 @@ using GridSpan.Config;
 namespace GridSpan.Plan;
 
 /// <summary>
-/// The encrypted overlay joining the master and every gateway (and the vxlan switch) in a WireGuard
-/// full mesh. Empty members when the cluster has one site (nothing to join). Under vxlan, the mesh
-/// is the underlay between sites and <see cref="Switch"/> the overlay every node's traffic takes.
+/// The encrypted overlay joining the master and every gateway (and the vxlan switch) in a full mesh of
+/// tunnels: WireGuard, or IPsec site-to-site tunnels under ipsec. Empty members when the cluster has one
+/// site (nothing to join). Under vxlan, the WireGuard mesh is the underlay between sites and
+/// <see cref="Switch"/> the overlay every node's traffic takes.
 /// </summary>
 /// <param name="Cidr">The mesh's tunnel addresses (overlay.cidr, or overlay.tunnelCidr under vxlan).</param>
 /// <param name="OverheadBytes">Bytes the mesh's tunnel adds to every packet (see <see cref="OverlayOverhead"/>).</param>
-/// <param name="ListenPort">The UDP port WireGuard listens on at every VPN node.</param>
+/// <param name="ListenPort">The UDP port the tunnels are negotiated on at every VPN node: WireGuard's, or IKE's under ipsec (which also uses <see cref="Planner.IkeNatTraversalPort"/>).</param>
 public sealed record OverlayPlan(
     OverlayKind Kind,
     IPNetwork Cidr,
@@ -23,6 +24,20 @@ public sealed record OverlayPlan(
     /// <summary>The vxlan overlay's switch and its ports, or null under another overlay.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public SwitchPlan? Switch { get; init; }
+
+    /// <summary>The tunnel interface on every VPN node, where the routes to the other sites lead.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Device => DeviceOf(Kind);
+
+    public static string DeviceOf(OverlayKind kind) => kind == OverlayKind.Ipsec ? "ipsec0" : "wg0";
+
+    /// <summary>The unit that brings the tunnels up on a VPN node (and runs its routes script once they are).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Service => Kind == OverlayKind.Ipsec ? "strongswan.service" : "wg-quick@wg0.service";
+
+    /// <summary>The tunnel between two VPN nodes, or null when they are not both members.</summary>
+    public OverlayLink? LinkBetween(string a, string b) =>
+        Links.FirstOrDefault(l => (l.From == a && l.To == b) || (l.From == b && l.To == a));
 }
 
 /// <summary>A VPN node (master or gateway) with its tunnel settings.</summary>
@@ -39,7 +54,13 @@ public sealed record VpnNodePlan(
     ImmutableArray<IPNetwork> AllowedAddressPairs);
 
 /// <summary>A tunnel between two VPN nodes; its MTU is the smaller of the two sites' MTUs minus the overlay's overhead.</summary>
-public sealed record OverlayLink(string From, string To, int Mtu);
+/// <param name="From">The end that comes first in the plan; under ipsec the end that initiates.</param>
+public sealed record OverlayLink(string From, string To, int Mtu)
+{
+    /// <summary>The tunnel's name in the cluster's secrets (its IPsec pre-shared key).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Name => $"{From}~{To}";
+}
 
 /// <summary>
 /// The vxlan overlay: a Linux bridge on the switch node with one unicast VXLAN port per node, each

@@ -14,6 +14,12 @@ public static class Planner
     /// <summary>The UDP port of WireGuard on every VPN node.</summary>
     public const int WireGuardPort = 51820;
 
+    /// <summary>IKE's UDP port, where the ipsec overlay's tunnels are negotiated.</summary>
+    public const int IkePort = 500;
+
+    /// <summary>IKE's and ESP's UDP port once NAT is detected, which every ipsec tunnel of GridSpan's uses (it forces UDP encapsulation).</summary>
+    public const int IkeNatTraversalPort = 4500;
+
     /// <summary>VXLAN's UDP port (IANA) on the switch and every node.</summary>
     public const int VxlanPort = 4789;
 
@@ -46,10 +52,7 @@ public static class Planner
         // Under vxlan the sites are still joined by the WireGuard mesh, which the VXLAN tunnels ride on.
         var meshCidr = spec.Overlay.MeshCidr;
         var overlayOverhead = OverlayOverhead.Of(vxlan ? OverlayKind.WireGuard : spec.Overlay.Kind);
-        if (spec.Overlay.Kind == OverlayKind.Ipsec && multiSite)
-        {
-            warnings.Add($"overlay '{spec.Overlay.Kind.ToString().ToLowerInvariant()}' is planned (addresses, MTUs) but its node files are not rendered yet; use wireguard to create the cluster");
-        }
+        var tunnelDevice = OverlayPlan.DeviceOf(spec.Overlay.Kind);
         if (multiSite && spec.Sites.Length + 2 > Ipv4.Size(meshCidr))
         {
             throw GridSpanException.InvalidConfig(
@@ -131,6 +134,10 @@ public static class Planner
         int LinkMtu(int a, int b)
         {
             var mtu = Math.Min(sitePlans[a].Mtu, sitePlans[b].Mtu) - overlayOverhead;
+            if (spec.Overlay.Kind == OverlayKind.Ipsec && (sitePlans[a].Spec.Settings.Runtime == NodeRuntime.Container || sitePlans[b].Spec.Settings.Runtime == NodeRuntime.Container))
+            {
+                mtu = Math.Min(mtu, Mtu.UserspaceIpsec);
+            }
             if (mtu < Mtu.Minimum)
             {
                 throw GridSpanException.InvalidConfig(
@@ -165,8 +172,8 @@ public static class Planner
                 var peer = sitePlans[b];
                 var mtu = LinkMtu(a, b);
                 peerMtus.Add(mtu);
-                routes.Add(new RoutePlan(peer.Subnet, null, "wg0", mtu, me.Vpn.Address));
-                routes.Add(new RoutePlan(Ipv4.Host(peer.Vpn.OverlayAddress!), null, "wg0", mtu, null));
+                routes.Add(new RoutePlan(peer.Subnet, null, tunnelDevice, mtu, me.Vpn.Address));
+                routes.Add(new RoutePlan(Ipv4.Host(peer.Vpn.OverlayAddress!), null, tunnelDevice, mtu, null));
                 viaVpn.Add(new RoutePlan(peer.Subnet, me.Vpn.Address, null, mtu, null));
             }
             if (multiSite)
@@ -183,7 +190,8 @@ public static class Planner
             s.Spec.Settings.Runtime, !s.Spec.Settings.BootDataMayHoldSecrets)).ToImmutableArray();
         var switchPlan = vxlan ? PlanSwitch(spec, nodes, sitePlans.Select(s => (s.Spec.Name, s.Mtu)).ToList(), LinkMtu) : null;
         var nodeArray = nodes.ToImmutableArray();
-        var overlay = new OverlayPlan(spec.Overlay.Kind, meshCidr, overlayOverhead, WireGuardPort, members.ToImmutable(), links.ToImmutable())
+        var ipsec = spec.Overlay.Kind == OverlayKind.Ipsec;
+        var overlay = new OverlayPlan(spec.Overlay.Kind, meshCidr, overlayOverhead, ipsec ? IkePort : WireGuardPort, members.ToImmutable(), links.ToImmutable())
         {
             Switch = switchPlan,
         };
@@ -206,8 +214,8 @@ public static class Planner
             PlanSlurm(spec, sites, nodeArray),
             [.. nodeArray.Select(n => new DnsRecord($"{n.Name}.{domain}", n.Name, n.ClusterAddress))],
             new StoragePlan(masterName, nodeArray[0].ClusterAddress, [.. spec.Storage.Shares.Select(p => new ExportPlan(p, clusterRanges))]),
-            PlanFirewall(clusterRanges, multiSite, switchPlan, sites),
-            PlanSecrets(nodeArray, multiSite),
+            PlanFirewall(clusterRanges, multiSite, ipsec, switchPlan, sites),
+            PlanSecrets(nodeArray, overlay),
             [.. warnings])
         {
             UserSudo = spec.Ssh.Sudo,
@@ -336,8 +344,12 @@ public static class Planner
     /// <summary>Memory Slurm may give to jobs: the flavor's minus max(256 MiB, 5 %) for the system, so a node never reports less than configured.</summary>
     public static long RealMemory(long flavorMiB) => Math.Max(128, flavorMiB - Math.Max(256, flavorMiB / 20));
 
-    private static FirewallPlan PlanFirewall(ImmutableArray<IPNetwork> clusterRanges, bool multiSite, SwitchPlan? switchPlan, ImmutableArray<SitePlan> sites)
+    private static FirewallPlan PlanFirewall(ImmutableArray<IPNetwork> clusterRanges, bool multiSite, bool ipsec, SwitchPlan? switchPlan, ImmutableArray<SitePlan> sites)
     {
+        ImmutableArray<int> tunnelPorts = ipsec ? [IkePort, IkeNatTraversalPort] : [WireGuardPort];
+        var tunnelWhy = ipsec
+            ? $"IKE and ESP in UDP (UDP {IkePort} and {IkeNatTraversalPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)"
+            : $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)";
         var anywhere = new IPNetwork(IPAddress.Any, 0);
         var fromCluster = clusterRanges.Select(r => new SecurityRule(IpProtocol.Any, 0, 0, r)).ToImmutableArray();
         ImmutableArray<SecurityRule> vpnRules = [new SecurityRule(IpProtocol.Tcp, 22, 22, anywhere), new SecurityRule(IpProtocol.Icmp, 0, 0, anywhere), .. fromCluster];
@@ -346,7 +358,7 @@ public static class Planner
             "SSH (TCP 22) from anywhere: GridSpan and users log in here, and reach private nodes through it",
             "ICMP from anywhere: path MTU discovery for the tunnel's outer packets",
             "everything from the cluster ranges: Slurm, srun and MPI ports, DNS, shared storage, and traffic this node forwards between sites",
-            multiSite ? $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)" : "no VPN: the cluster has one site",
+            multiSite ? tunnelWhy : "no VPN: the cluster has one site",
         ];
         var roles = ImmutableArray.CreateBuilder<RoleFirewall>();
         roles.Add(new RoleFirewall(NodeRole.Master, vpnRules, vpnWhy));
@@ -367,19 +379,27 @@ public static class Planner
                     "SSH (TCP 22) from anywhere: GridSpan logs in here",
                     "ICMP from anywhere: path MTU discovery for the tunnels' outer packets",
                     $"VXLAN (UDP {switchPlan.Port}) from the subnets of the sites whose nodes have a port on the switch, and nothing else from the cluster",
-                    $"WireGuard (UDP {WireGuardPort}) from the other VPN nodes' public addresses only, added once they exist (FirewallPlan.VpnPeerRules)",
+                    tunnelWhy,
                 ]));
         }
-        return new FirewallPlan(clusterRanges, WireGuardPort, roles.ToImmutable());
+        return new FirewallPlan(clusterRanges, tunnelPorts, roles.ToImmutable());
     }
 
-    private static ImmutableArray<SecretRequirement> PlanSecrets(ImmutableArray<NodePlan> nodes, bool multiSite)
+    private static ImmutableArray<SecretRequirement> PlanSecrets(ImmutableArray<NodePlan> nodes, OverlayPlan overlay)
     {
         var all = Hostlist.Format(nodes.Select(n => n.Name));
         var builder = ImmutableArray.CreateBuilder<SecretRequirement>();
         builder.Add(new SecretRequirement("munge-key", SecretKind.MungeKey, "authenticates every Slurm message",
             Hostlist.Format(nodes.Where(n => n.RunsJobs || n.Role == NodeRole.Master).Select(n => n.Name))));
-        if (multiSite)
+        if (overlay.Kind == OverlayKind.Ipsec)
+        {
+            foreach (var link in overlay.Links)
+            {
+                builder.Add(new SecretRequirement($"ipsec/{link.Name}", SecretKind.IpsecPreSharedKey,
+                    "authenticates the IKE peers of one tunnel; only its two ends have it", Hostlist.Format([link.From, link.To])));
+            }
+        }
+        else
         {
             foreach (var node in nodes.Where(n => n.IsVpnNode))
             {

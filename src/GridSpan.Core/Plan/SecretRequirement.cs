@@ -6,6 +6,7 @@ public enum SecretKind
     WireGuardKeyPair,
     SshKeyPair,
     SshHostKeys,
+    IpsecPreSharedKey,
 }
 
 /// <summary>A secret the cluster needs (never its value) and which nodes receive it.</summary>

@@ -39,18 +39,14 @@ public sealed class ClusterRenderer
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         _facts = facts ?? throw new ArgumentNullException(nameof(facts));
         _optionsFor = optionsFor ?? throw new ArgumentNullException(nameof(optionsFor));
-        if (plan.Overlay.Kind == Config.OverlayKind.Ipsec && plan.Overlay.Members.Length > 0)
-        {
-            throw GridSpanException.Failed(
-                $"cluster '{plan.Name}' uses a {plan.Overlay.Kind.ToString().ToLowerInvariant()} overlay, whose node files GridSpan does not render yet",
-                "set overlay.kind to wireguard");
-        }
         _nodes = plan.Nodes.ToImmutableDictionary(n => n.Name, StringComparer.Ordinal);
         _sites = plan.Sites.ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
         _vpnNodes = plan.Overlay.Members.Select(m => m.Node).ToImmutableHashSet(StringComparer.Ordinal);
         _switchPorts = (plan.Overlay.Switch?.Ports ?? []).ToImmutableDictionary(p => p.Node, StringComparer.Ordinal);
         // Every node's files name the VPN nodes' WireGuard keys; a node's host key only its own files.
-        var missing = plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n)).ToList();
+        // An ipsec tunnel's key is looked up only when one of its two ends is rendered.
+        var missing = plan.Overlay.Kind == OverlayKind.Ipsec ? [] :
+            plan.Overlay.Members.Select(m => m.Node).Where(n => !secrets.WireGuard.ContainsKey(n)).ToList();
         if (missing.Count > 0)
         {
             throw MissingKeys(missing);
@@ -94,20 +90,40 @@ public sealed class ClusterRenderer
         // Names, addresses, routes.
         files.Add(BundleFile.Public(NodePaths.Hosts, DnsRenderer.RenderHosts(_plan, node, master, _nodes[site.VpnNode])));
         files.Add(BundleFile.Public(NodePaths.ResolvConf, DnsRenderer.RenderResolvConf(_plan, node)));
-        files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node, RouteLines(node, site)), Executable));
+        files.Add(BundleFile.Public(NodePaths.RoutesScript, RoutesRenderer.RenderScript(_plan, node, RouteLines(node, site, options.Runtime)), Executable));
         if (vpn)
         {
             files.Add(BundleFile.Public(NodePaths.Sysctl,
                 node.Role == NodeRole.Switch ? VxlanRenderer.RenderSwitchSysctl() : RoutesRenderer.RenderForwardingSysctl()));
-            files.Add(BundleFile.Secret(NodePaths.WireGuardConf, WireGuardRenderer.Render(_plan, node.Name, _secrets, _facts)));
-            packages.Add("wireguard-tools");
-            if (!options.KernelWireGuard)
-            {
-                packages.Add("wireguard-go");
-            }
             // Only write when needed: a container may see /proc/sys read-only while its host already set it.
             commands.Add("[ \"$(cat /proc/sys/net/ipv4/ip_forward)\" = 1 ] || sysctl -q -w net.ipv4.ip_forward=1");
-            services.Add(new BundleService("wg-quick@wg0.service", [NodePaths.WireGuardConf, NodePaths.RoutesScript]));
+            if (_plan.Overlay.Kind == OverlayKind.Ipsec)
+            {
+                var userspaceEsp = options.Runtime == NodeRuntime.Container;
+                // No ICMP redirects to the site's router while the tunnels are down (the routes script keeps it so at every start of charon).
+                commands.Add(IpsecRenderer.NoRedirectsCommand);
+                files.Add(BundleFile.Public(NodePaths.SwanctlConf, IpsecRenderer.RenderConnections(_plan, node.Name, _facts, options.Runtime)));
+                files.Add(BundleFile.Secret(NodePaths.SwanctlSecrets, IpsecRenderer.RenderSecrets(_plan, node.Name, _secrets, _facts, options.Runtime)));
+                files.Add(BundleFile.Public(NodePaths.CharonSettings, IpsecTunnelRenderer.RenderCharonSettings(userspaceEsp)));
+                files.Add(BundleFile.Public(NodePaths.StrongswanDropIn, IpsecTunnelRenderer.RenderServiceDropIn(NodePaths.RoutesScript)));
+                packages.Add("charon-systemd");
+                if (userspaceEsp)
+                {
+                    packages.Add("libcharon-extra-plugins");
+                }
+                services.Add(new BundleService(_plan.Overlay.Service,
+                    [NodePaths.SwanctlConf, NodePaths.SwanctlSecrets, NodePaths.CharonSettings, NodePaths.StrongswanDropIn, NodePaths.RoutesScript]));
+            }
+            else
+            {
+                files.Add(BundleFile.Secret(NodePaths.WireGuardConf, WireGuardRenderer.Render(_plan, node.Name, _secrets, _facts)));
+                packages.Add("wireguard-tools");
+                if (!options.KernelWireGuard)
+                {
+                    packages.Add("wireguard-go");
+                }
+                services.Add(new BundleService(_plan.Overlay.Service, [NodePaths.WireGuardConf, NodePaths.RoutesScript]));
+            }
         }
         else
         {
@@ -286,8 +302,13 @@ public sealed class ClusterRenderer
         return new RenderedNode(bundle, CloudInitRenderer.Render(_plan, node, _secrets, options.Runtime));
     }
 
-    private string RouteLines(NodePlan node, SitePlan site)
+    private string RouteLines(NodePlan node, SitePlan site, NodeRuntime runtime)
     {
+        if (node.IsVpnNode && _plan.Overlay.Kind == OverlayKind.Ipsec)
+        {
+            return IpsecRenderer.RenderDeviceLines(_plan, _plan.Overlay.Members.First(m => m.Node == node.Name), runtime)
+                + RoutesRenderer.RenderRouteLines(RoutesRenderer.RoutesOf(_plan, node));
+        }
         if (node.IsVpnNode || node.Name == site.VpnNode)
         {
             return RoutesRenderer.RenderRouteLines(RoutesRenderer.RoutesOf(_plan, node));

@@ -8,6 +8,10 @@ public static class NodePaths
     public const string SlurmdDefaults = "/etc/default/slurmd";
     public const string MungeKey = "/etc/munge/munge.key";
     public const string WireGuardConf = "/etc/wireguard/wg0.conf";
+    public const string SwanctlConf = "/etc/swanctl/conf.d/gridspan.conf";
+    public const string SwanctlSecrets = "/etc/swanctl/conf.d/gridspan-secrets.conf";
+    public const string CharonSettings = "/etc/strongswan.d/gridspan.conf";
+    public const string StrongswanDropIn = "/etc/systemd/system/strongswan.service.d/gridspan.conf";
     public const string DnsmasqConf = "/etc/dnsmasq.d/gridspan.conf";
     public const string DnsHostsDir = "/etc/gridspan/dns";
     public const string DnsHosts = "/etc/gridspan/dns/cluster.hosts";

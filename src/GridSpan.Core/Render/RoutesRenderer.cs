@@ -3,8 +3,8 @@ using GridSpan.Plan;
 namespace GridSpan.Render;
 
 /// <summary>
-/// The routes script every node runs (VPN nodes on wg0's PostUp, the others from a oneshot unit at
-/// boot): the site MTU on the site interface, then the planned routes, each with its link's MTU.
+/// The routes script every node runs (VPN nodes on wg0's PostUp or after charon starts, the others from a
+/// oneshot unit at boot): the site MTU on the site interface, then the planned routes, each with its link's MTU.
 /// `ip route replace` and `ip link set` make it idempotent.
 /// </summary>
 public static class RoutesRenderer
@@ -34,7 +34,7 @@ public static class RoutesRenderer
         return new TextLines()
             .Line("#!/bin/sh")
             .Line(node.IsVpnNode
-                ? $"# Routes of {node.Name} into the tunnel, one per peer site, rendered by GridSpan (run by wg-quick on PostUp)."
+                ? $"# Routes of {node.Name} into the tunnel, one per peer site, rendered by GridSpan (run by {(plan.Overlay.Kind == Config.OverlayKind.Ipsec ? "strongswan.service once charon is up" : "wg-quick on PostUp")})."
                 : routeLines.Length > 0
                     ? $"# Routes of {owner} to the other sites through {site.VpnNode}, rendered by GridSpan."
                     : $"# {owner} {(isVpn ? "is" : "are")} in the only site: no routes, only the site's MTU. Rendered by GridSpan.")

@@ -111,7 +111,7 @@ public static class StorageRenderer
             .Line("[Unit]")
             .Line($"Description=GridSpan: shared {SystemdQuote.Value(share)} from {server} ({(transport == StorageTransport.Sshfs ? "sshfs" : "NFS")})")
             .Line("Wants=network-online.target")
-            .Line($"After=network-online.target {(node.IsVpnNode ? "wg-quick@wg0.service" : "gridspan-routes.service")}" +
+            .Line($"After=network-online.target {(node.IsVpnNode ? plan.Overlay.Service : "gridspan-routes.service")}" +
                 (plan.Overlay.Switch is null ? "" : $" {VxlanRenderer.UnitName}"))
             .Line()
             .Line("[Mount]");

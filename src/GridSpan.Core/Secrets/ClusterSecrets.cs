@@ -24,6 +24,7 @@ namespace GridSpan.Secrets;
 /// <paramref name="ClusterSsh"/>, so the user (and its jobs) cannot log in as root with it. Null in
 /// secrets saved before it existed, until <see cref="SecretGenerator"/> adds it.
 /// </param>
+/// <param name="Ipsec">Under the ipsec overlay, one pre-shared key per tunnel, by the tunnel's name (OverlayLink.Name); null otherwise.</param>
 public sealed record ClusterSecrets(
     MungeKey Munge,
     ImmutableSortedDictionary<string, WireGuardKeyPair> WireGuard,
@@ -32,10 +33,11 @@ public sealed record ClusterSecrets(
     ImmutableSortedDictionary<string, SshKeyPair> HostKeys,
     SshKeyPair HostCertificateAuthority,
     ImmutableSortedDictionary<string, string> HostCertificates,
-    SshKeyPair UserSsh)
+    SshKeyPair UserSsh,
+    ImmutableSortedDictionary<string, IpsecPreSharedKey>? Ipsec = null)
 {
     public override string ToString() =>
-        $"ClusterSecrets(munge key, {WireGuard.Count} WireGuard key pairs, cluster, user and storage SSH keys, {HostKeys.Count} host keys " +
+        $"ClusterSecrets(munge key, {WireGuard.Count} WireGuard key pairs, {Ipsec?.Count ?? 0} IPsec keys, cluster, user and storage SSH keys, {HostKeys.Count} host keys " +
         $"and certificates; values redacted)";
 
     /// <summary>Every secret value, for checks that none leaked into output.</summary>
@@ -45,6 +47,10 @@ public sealed record ClusterSecrets(
         foreach (var pair in WireGuard.Values)
         {
             yield return pair.PrivateKey;
+        }
+        foreach (var key in Ipsec?.Values ?? Enumerable.Empty<IpsecPreSharedKey>())
+        {
+            yield return key.Value;
         }
         foreach (var pair in HostKeys.Values.Append(ClusterSsh).Append(UserSsh).Append(StorageSsh).Append(HostCertificateAuthority).Where(p => p?.PrivateKey.Length > 0))
         {

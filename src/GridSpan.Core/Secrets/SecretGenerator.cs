@@ -7,7 +7,7 @@ namespace GridSpan.Secrets;
 
 /// <summary>
 /// Creates a cluster's secrets from a random source: the munge key, an X25519 WireGuard key pair
-/// per VPN node, and ed25519 SSH keys (cluster user, storage, one host key per node), with
+/// per VPN node (or a pre-shared key per tunnel under ipsec), and ed25519 SSH keys (cluster user, storage, one host key per node), with
 /// BouncyCastle's curve implementations.
 /// </summary>
 public sealed class SecretGenerator(IRandomSource random)
@@ -29,8 +29,16 @@ public sealed class SecretGenerator(IRandomSource random)
         && secrets.HostCertificates is { } certificates
         && secrets.HostKeys.Count == plan.Nodes.Length && certificates.Count == plan.Nodes.Length
         && plan.Nodes.All(n => secrets.HostKeys.ContainsKey(n.Name) && certificates.ContainsKey(n.Name))
-        && secrets.WireGuard.Count == plan.Overlay.Members.Length
-        && plan.Overlay.Members.All(m => secrets.WireGuard.ContainsKey(m.Node));
+        && secrets.WireGuard.Count == WireGuardMembers(plan).Length
+        && WireGuardMembers(plan).All(m => secrets.WireGuard.ContainsKey(m.Node))
+        && (secrets.Ipsec?.Count ?? 0) == IpsecTunnels(plan).Length
+        && IpsecTunnels(plan).All(l => secrets.Ipsec!.ContainsKey(l.Name));
+
+    private static ImmutableArray<VpnNodePlan> WireGuardMembers(ClusterPlan plan) =>
+        plan.Overlay.Kind == Config.OverlayKind.Ipsec ? [] : plan.Overlay.Members;
+
+    private static ImmutableArray<OverlayLink> IpsecTunnels(ClusterPlan plan) =>
+        plan.Overlay.Kind == Config.OverlayKind.Ipsec ? plan.Overlay.Links : [];
 
     /// <summary>
     /// Throwaway secrets to render some nodes of a cluster that has no saved state: host keys and
@@ -47,7 +55,7 @@ public sealed class SecretGenerator(IRandomSource random)
     private ClusterSecrets Generate(ClusterPlan plan, ClusterSecrets? existing, ImmutableArray<NodePlan> keyed)
     {
         var wireGuard = ImmutableSortedDictionary.CreateBuilder<string, WireGuardKeyPair>(StringComparer.Ordinal);
-        foreach (var member in plan.Overlay.Members)
+        foreach (var member in WireGuardMembers(plan))
         {
             wireGuard[member.Node] = existing?.WireGuard.GetValueOrDefault(member.Node) ?? WireGuardKey();
         }
@@ -82,7 +90,22 @@ public sealed class SecretGenerator(IRandomSource random)
             authority,
             Certify(plan, keyed, keys, authority, certified, existing?.HostKeys),
             // Drawn last, so the other keys of a seeded source are those drawn before the user key existed.
-            existing?.UserSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan"));
+            existing?.UserSsh ?? SshKey($"{plan.User}@{plan.Name}.gridspan"),
+            IpsecKeys(plan, existing));
+    }
+
+    private ImmutableSortedDictionary<string, IpsecPreSharedKey>? IpsecKeys(ClusterPlan plan, ClusterSecrets? existing)
+    {
+        if (plan.Overlay.Kind != Config.OverlayKind.Ipsec)
+        {
+            return null;
+        }
+        var keys = ImmutableSortedDictionary.CreateBuilder<string, IpsecPreSharedKey>(StringComparer.Ordinal);
+        foreach (var link in IpsecTunnels(plan))
+        {
+            keys[link.Name] = existing?.Ipsec?.GetValueOrDefault(link.Name) ?? new IpsecPreSharedKey(Convert.ToBase64String(Draw(IpsecPreSharedKey.Bytes)));
+        }
+        return keys.ToImmutable();
     }
 
     /// <summary>

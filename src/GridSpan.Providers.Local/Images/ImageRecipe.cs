@@ -20,6 +20,8 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
         "munge", "slurm-wlm", "slurmctld", "slurmd", "slurm-client",
         // DNS, VPN, firewall
         "dnsmasq", "wireguard-tools", "wireguard-go", "nftables", "strongswan", "libcharon-extra-plugins",
+        // the ipsec overlay: charon under systemd, configured with swanctl over vici (pulls strongswan-swanctl)
+        "charon-systemd",
         // shared storage: nfs-ganesha serves, sshfs mounts (no kernel NFS client here)
         "nfs-ganesha", "nfs-ganesha-vfs", "rpcbind", "libnfs-utils", "sshfs", "fuse3",
         // One MPI, Open MPI: `srun --mpi=pmix` and `mpirun` inside an allocation; its TCP transport ends jobs across
@@ -39,7 +41,7 @@ public sealed record ImageRecipe(string Name, string Suite, ImmutableArray<strin
     public static ImmutableArray<string> DisabledServices { get; } =
     [
         "munge.service", "slurmctld.service", "slurmd.service", "dnsmasq.service", "nfs-ganesha.service",
-        "rpcbind.service", "rpcbind.socket", "nftables.service", "strongswan-starter.service", "ipsec.service",
+        "rpcbind.service", "rpcbind.socket", "nftables.service", "strongswan-starter.service", "ipsec.service", "strongswan.service",
         "iperf3.service", "e2scrub_all.timer", "e2scrub_reap.service", "fstrim.timer", "apt-daily.timer",
         "apt-daily-upgrade.timer", "dpkg-db-backup.timer", "remote-fs.target", "systemd-pstore.service",
     ];

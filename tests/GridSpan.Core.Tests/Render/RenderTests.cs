@@ -228,16 +228,6 @@ public sealed class RenderTests
     }
 
     [Fact]
-    public void An_overlay_other_than_wireguard_is_refused_rather_than_rendered_as_wireguard()
-    {
-        var spec = TestSpecs.TwoSites();
-        var plan = TestSpecs.Plan(spec with { Overlay = spec.Overlay with { Kind = GridSpan.Config.OverlayKind.Ipsec } });
-        var secrets = new SecretGenerator(new DeterministicRandomSource("ipsec")).Generate(plan);
-        var error = Assert.Throws<GridSpanException>(() => new ClusterRenderer(plan, secrets, ClusterFacts.None, _ => RenderOptions.DebianContainer));
-        Assert.Contains("ipsec", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Secrets_without_keys_for_a_node_are_refused_when_that_node_is_rendered()
     {
         var partial = Secrets with { HostKeys = Secrets.HostKeys.Remove("demo-hamburg-cpu-003") };

@@ -39,7 +39,7 @@ internal sealed class SpecBuilder(IProviderCatalog providers, PublicKeyReader ke
         var storage = BuildStorage(root.SectionOrEmpty("storage"));
         var slurm = root.SectionOrEmpty("slurm");
         NameClashRules.Check(root.Sections("sites"), errors);
-        OverlayKindRules.Check(root.SectionOrEmpty("overlay"), errors);
+        OverlayKindRules.Check(root.Sections("sites"), root.SectionOrEmpty("overlay"), errors);
         SwitchRules.Check(root.Sections("sites"), root.SectionOrEmpty("overlay"), errors);
 
         if (errors.Count > 0 || name is null || sites is null || overlay is null)

@@ -9,7 +9,7 @@ namespace GridSpan.Doctor.Checks;
 /// The cluster's TCP ports answer across the cluster: every node reaches slurmctld (6817) and SSH (22) on
 /// the master, and the NFS server (2049) where shares use kernel NFS; the master reaches slurmd (6818) on
 /// every node that runs jobs. srun's range (60001-63000) listens only while a job runs and is not probed;
-/// WireGuard's UDP port is proven by the handshakes (the vpn check).
+/// the tunnels' UDP ports (WireGuard's, or IKE's) are proven by the tunnels being up (the vpn check).
 /// </summary>
 public sealed class PortsCheck : IDoctorCheck
 {
