@@ -42,6 +42,7 @@ public static class TopologyPicture
         var failures = doctor?.Failures ?? [];
         var columnOf = status.Sites.Select((site, index) => (site.Name, index)).ToDictionary(p => p.Name, p => p.index, StringComparer.Ordinal);
         var nodesOf = status.Nodes.GroupBy(n => n.Site, StringComparer.Ordinal).ToDictionary(g => g.Key, g => OrderInSite(g, status), StringComparer.Ordinal);
+        var portOf = overlay.Switch?.Ports.ToDictionary(p => p.Node, p => p.Device, StringComparer.Ordinal) ?? [];
         var links = overlay.Links.Where(l => columnOf.ContainsKey(SiteOf(status, l.From)) && columnOf.ContainsKey(SiteOf(status, l.To))).ToList();
         var widestSpan = links.Count == 0 ? 0 : links.Max(l => Math.Abs(columnOf[SiteOf(status, l.From)] - columnOf[SiteOf(status, l.To)]));
         var arcSpace = links.Count == 0 ? 0 : (ArcStep * (widestSpan + 1)) + ArcLabelHeight;
@@ -70,7 +71,7 @@ public static class TopologyPicture
         }
         foreach (var site in status.Sites)
         {
-            DrawSite(svg, site, nodesOf.GetValueOrDefault(site.Name, []), ColumnLeft(columnOf[site.Name]), sitesTop, tallestSite, overlay,
+            DrawSite(svg, site, nodesOf.GetValueOrDefault(site.Name, []), ColumnLeft(columnOf[site.Name]), sitesTop, tallestSite, portOf,
                 [.. failures.Where(f => !links.Any(l => Names(f.Subject, l.From, l.To)))]);
         }
         DrawFindings(svg, doctor, failures, sitesBottom + 28, (width - (2 * Margin)) / CharacterWidth);
@@ -115,7 +116,7 @@ public static class TopologyPicture
         status.Nodes.FirstOrDefault(n => n.Name == node)?.Vpn.FirstOrDefault(p => p.Peer == peer);
 
     private static void DrawSite(StringBuilder svg, SiteStatus site, ImmutableArray<NodeStatus> nodes, int left, int top, int tallestSite,
-        OverlayPlan overlay, ImmutableArray<DoctorFinding> failures)
+        Dictionary<string, string> portOf, ImmutableArray<DoctorFinding> failures)
     {
         var height = SiteHeaderHeight + (tallestSite * NodeRowHeight) + NodeInset;
         svg.Append(Invariant($"<g class=\"site\" data-site=\"{Escape(site.Name)}\">"))
@@ -126,11 +127,12 @@ public static class TopologyPicture
             .Append("</text></g>\n");
         for (var row = 0; row < nodes.Length; row++)
         {
-            DrawNode(svg, nodes[row], site, left + NodeInset, top + SiteHeaderHeight + (row * NodeRowHeight), overlay, failures);
+            DrawNode(svg, nodes[row], site, left + NodeInset, top + SiteHeaderHeight + (row * NodeRowHeight), portOf, failures);
         }
     }
 
-    private static void DrawNode(StringBuilder svg, NodeStatus node, SiteStatus site, int left, int top, OverlayPlan overlay,
+    /// <param name="portOf">Each node's port device on the vxlan switch (empty under another overlay), looked up once per picture.</param>
+    private static void DrawNode(StringBuilder svg, NodeStatus node, SiteStatus site, int left, int top, Dictionary<string, string> portOf,
         ImmutableArray<DoctorFinding> failures)
     {
         var own = failures.Where(f => f.Subject == node.Name).ToList();
@@ -145,7 +147,7 @@ public static class TopologyPicture
         var strokeColour = suspect.Count > 0 && own.Count == 0 ? Failing : stroke;
         var width = SiteWidth - (2 * NodeInset);
         var role = node.Name == site.VpnNode && node.Role != "switch" ? $"{node.Role}, VPN" : node.Role;
-        var port = overlay.Switch?.Ports.FirstOrDefault(p => p.Node == node.Name) is { } switchPort ? $" · port {switchPort.Device}" : "";
+        var port = portOf.TryGetValue(node.Name, out var device) ? $" · port {device}" : "";
         var details = $"{role} · {node.Address} · {node.Slurm ?? node.Server}{port}";
         svg.Append(Invariant($"<g class=\"node {state}{(suspect.Count > 0 ? " suspect" : "")}\" data-node=\"{Escape(node.Name)}\">"))
             .Append("<title>").Append(Escape(Tooltip(
